@@ -1,0 +1,3 @@
+output "node_group_name" {
+  value = aws_eks_node_group.this.node_group_name
+}

@@ -1,0 +1,3 @@
+output "arn" {
+  value = var.enabled ? aws_acmpca_certificate_authority.this[0].arn : null
+}

@@ -1,0 +1,3 @@
+output "secret_count" {
+  value = length(aws_secretsmanager_secret.this)
+}

@@ -1,0 +1,98 @@
+variable "region" {
+  description = "AWS region of the whole estate (the estimate prices us-east-1)."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name prefix of every resource."
+  type        = string
+  default     = "gpuinfer-p2"
+}
+
+variable "availability_zones" {
+  description = "AZs, hard-coded so the plan needs no AWS call. Phase 2 (Multi-AZ EKS) uses three."
+  type        = list(string)
+  default     = ["us-east-1a", "us-east-1b", "us-east-1c"]
+}
+
+variable "vpc_cidr_block" {
+  type    = string
+  default = "10.20.0.0/16"
+}
+
+variable "kubernetes_version" {
+  description = "EKS version (estimate: standard support, $0.10/h)."
+  type        = string
+  default     = "1.31"
+}
+
+variable "gpu_nodes" {
+  description = "Desired g5.xlarge nodes in total (estimate: 10 in month 7). Split into spot and on-demand by gpu_spot_percent."
+  type        = number
+  default     = 10
+}
+
+variable "gpu_min_nodes" {
+  description = "GPU autoscaling minimum in total (estimate: 5)."
+  type        = number
+  default     = 5
+}
+
+variable "gpu_max_nodes" {
+  description = "GPU autoscaling maximum in total (estimate: 30)."
+  type        = number
+  default     = 30
+}
+
+variable "gpu_spot_percent" {
+  description = "Share of GPU nodes on Spot (estimate: 80)."
+  type        = number
+  default     = 80
+}
+
+variable "gpu_instance_type" {
+  type    = string
+  default = "g5.xlarge"
+}
+
+variable "api_nodes" {
+  description = "API worker nodes (estimate: 5x t3.xlarge)."
+  type        = number
+  default     = 5
+}
+
+variable "api_instance_type" {
+  type    = string
+  default = "t3.xlarge"
+}
+
+variable "node_disk_size_gb" {
+  description = "Root EBS volume of every node in GiB. The EKS default (20), set explicitly so its cost is visible: the estimate budgets no node EBS."
+  type        = number
+  default     = 20
+}
+
+variable "db_password" {
+  description = "RDS master password. The default is a planted fixture secret: plancost must never print it."
+  type        = string
+  sensitive   = true
+  default     = "plancost-planted-db-secret-0001"
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 30
+}
+
+variable "enable_container_insights" {
+  description = "Install the amazon-cloudwatch-observability EKS add-on (estimate: Container Insights, 50 containers)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_private_ca" {
+  description = "Create the ACM Private CA ($400/month). The estimate calls it optional and leaves it out of its totals."
+  type        = bool
+  default     = false
+}
