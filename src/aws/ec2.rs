@@ -1,0 +1,166 @@
+//! Amazon EC2 instances (`aws_instance`) and the instance-hour pricing shared with node groups
+//! and auto-scaling groups.
+//!
+//! The Price List holds one on-demand hourly price per instance type, operating system,
+//! tenancy, pre-installed software, capacity status and licence model; plancost asks for
+//! exactly one of them (Linux, no pre-installed software, "Used" capacity, no licence) so the
+//! trap rows of the offer files (SQL Server editions, capacity reservations, BYOL) never match.
+
+use rust_decimal::Decimal;
+
+use crate::model::{
+    Category, CostComponent, HOURS_PER_MONTH, Mapping, PriceSpec, Quantity, Resource,
+};
+use crate::pricing::PriceQuery;
+use crate::usage;
+
+use super::Context;
+use super::ebs::{self, Volume};
+
+/// The purchase option of instance hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Market {
+    OnDemand,
+    Spot,
+}
+
+/// The on-demand price query of one hour of `instance_type` running Linux.
+pub fn instance_hours_query(region: &str, instance_type: &str, tenancy: &str) -> PriceQuery {
+    PriceQuery::new("AmazonEC2", region)
+        .attr("instanceType", instance_type)
+        .attr("operatingSystem", "Linux")
+        .attr("tenancy", tenancy)
+        .attr("preInstalledSw", "NA")
+        .attr("capacitystatus", "Used")
+        .attr("licenseModel", "No License required")
+}
+
+/// `count` instances of `instance_type` for `hours` each, on demand or spot.
+pub fn instance_hours(
+    region: &str,
+    instance_type: &str,
+    market: Market,
+    tenancy: &str,
+    count: Decimal,
+    hours: Decimal,
+    spot_override: Option<Decimal>,
+) -> CostComponent {
+    let on_demand = instance_hours_query(region, instance_type, tenancy);
+    let quantity = Quantity::Known(count * hours);
+    match market {
+        Market::OnDemand => CostComponent::new(
+            format!("Instance usage (Linux/UNIX, on-demand, {instance_type})"),
+            "hours",
+            quantity,
+            on_demand,
+        ),
+        Market::Spot => CostComponent {
+            name: format!("Instance usage (Linux/UNIX, spot, {instance_type})"),
+            unit: "hours".into(),
+            monthly_quantity: quantity,
+            price: PriceSpec::Spot {
+                on_demand,
+                instance_type: instance_type.to_string(),
+                operating_system: "Linux".into(),
+                override_hourly: spot_override,
+            },
+            notes: Vec::new(),
+        },
+    }
+}
+
+/// Hours per month a resource runs: the usage file's `monthly_hrs` (a plancost addition), else 730.
+pub fn monthly_hours(ctx: &Context) -> Decimal {
+    usage::decimal(&ctx.usage, "monthly_hrs").unwrap_or(HOURS_PER_MONTH)
+}
+
+pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
+    let Some(instance_type) = resource.str("instance_type") else {
+        return Mapping::Priced {
+            category: Category::Compute,
+            components: vec![unknown_instance_type(resource)],
+        };
+    };
+    let tenancy = match resource.str("tenancy") {
+        Some("dedicated") => "Dedicated",
+        Some("host") => "Host",
+        _ => "Shared",
+    };
+    let spot = resource.str("instance_market_options.0.market_type") == Some("spot")
+        || resource.get("spot_price").is_some();
+    let market = if spot { Market::Spot } else { Market::OnDemand };
+    let mut components = vec![instance_hours(
+        &resource.region,
+        instance_type,
+        market,
+        tenancy,
+        Decimal::ONE,
+        monthly_hours(ctx),
+        usage::decimal(&ctx.usage, "spot_price_hourly"),
+    )];
+
+    components.extend(root_volume(resource));
+    let devices = resource
+        .get("ebs_block_device")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    for i in 0..devices {
+        if let Some(volume) = ebs::block_device(resource, &format!("ebs_block_device.{i}"), "gp2") {
+            components.extend(ebs::volume_components(
+                &resource.region,
+                "Block device",
+                &volume,
+                Decimal::ONE,
+            ));
+        }
+    }
+    Mapping::Priced {
+        category: Category::Compute,
+        components,
+    }
+}
+
+/// The root volume of an instance. When the configuration does not set its size, the AMI
+/// decides it at launch; plancost then assumes 8 GB gp2 (the size of Amazon Linux AMIs' root
+/// volume) and says so on the line, rather than leaving the disk out.
+fn root_volume(resource: &Resource) -> Vec<CostComponent> {
+    if let Some(volume) = ebs::block_device(resource, "root_block_device.0", "gp2") {
+        let mut components =
+            ebs::volume_components(&resource.region, "Root volume", &volume, Decimal::ONE);
+        if resource.is_unknown("root_block_device.0.volume_type")
+            && resource.str("root_block_device.0.volume_type").is_none()
+        {
+            for c in &mut components {
+                c.notes
+                    .push("volume type known only after apply (from the AMI); gp2 assumed".into());
+            }
+        }
+        return components;
+    }
+    let assumed = Volume {
+        volume_type: "gp2".into(),
+        size_gb: Decimal::from(8),
+        iops: None,
+        throughput: None,
+    };
+    let mut components =
+        ebs::volume_components(&resource.region, "Root volume", &assumed, Decimal::ONE);
+    for c in &mut components {
+        c.notes.push(
+            "root volume not configured: its size comes from the AMI at launch; 8 GB gp2 assumed"
+                .into(),
+        );
+    }
+    components
+}
+
+/// A component that cannot be priced because the instance type is not known before apply.
+pub fn unknown_instance_type(resource: &Resource) -> CostComponent {
+    CostComponent::new(
+        "Instance usage (instance type unknown)",
+        "hours",
+        Quantity::Known(HOURS_PER_MONTH),
+        instance_hours_query(&resource.region, "(known after apply)", "Shared"),
+    )
+    .with_note("the instance type is known only after apply")
+}

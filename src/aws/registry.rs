@@ -1,0 +1,158 @@
+//! Which mapping prices which resource type, which types AWS does not bill, and which price
+//! rows the mappings can ask for (so imports keep only those).
+
+use std::collections::BTreeMap;
+
+use crate::model::{Mapping, Resource};
+
+use super::{Context, attr, ebs, ec2, eks};
+
+type MapFn = fn(&Resource, &Context) -> Mapping;
+
+/// Resource types with a mapping, in alphabetical order.
+const MAPPINGS: &[(&str, MapFn)] = &[
+    ("aws_ebs_volume", ebs::aws_ebs_volume),
+    ("aws_eks_cluster", eks::aws_eks_cluster),
+    ("aws_eks_node_group", eks::aws_eks_node_group),
+    ("aws_instance", ec2::aws_instance),
+];
+
+/// Types AWS does not bill for themselves. Launch templates cost what the instances launched
+/// from them cost, and are priced there; a bucket's lifecycle configuration is priced through
+/// the storage classes of its bucket.
+const FREE: &[&str] = &[
+    "aws_acm_certificate",
+    "aws_acm_certificate_validation",
+    "aws_alb_listener",
+    "aws_alb_target_group",
+    "aws_autoscaling_attachment",
+    "aws_autoscaling_policy",
+    "aws_cloudfront_origin_access_control",
+    "aws_cloudfront_origin_access_identity",
+    "aws_cloudwatch_event_target",
+    "aws_cloudwatch_log_stream",
+    "aws_db_option_group",
+    "aws_db_parameter_group",
+    "aws_db_subnet_group",
+    "aws_default_network_acl",
+    "aws_default_route_table",
+    "aws_default_security_group",
+    "aws_ecr_lifecycle_policy",
+    "aws_egress_only_internet_gateway",
+    "aws_eks_access_entry",
+    "aws_eks_access_policy_association",
+    "aws_eks_addon",
+    "aws_elasticache_parameter_group",
+    "aws_elasticache_subnet_group",
+    "aws_iam_access_key",
+    "aws_iam_group",
+    "aws_iam_group_membership",
+    "aws_iam_group_policy",
+    "aws_iam_instance_profile",
+    "aws_iam_openid_connect_provider",
+    "aws_iam_policy",
+    "aws_iam_policy_attachment",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user",
+    "aws_iam_user_policy",
+    "aws_iam_user_policy_attachment",
+    "aws_internet_gateway",
+    "aws_key_pair",
+    "aws_kms_alias",
+    "aws_lambda_permission",
+    "aws_launch_configuration",
+    "aws_launch_template",
+    "aws_lb_listener",
+    "aws_lb_listener_rule",
+    "aws_lb_target_group",
+    "aws_lb_target_group_attachment",
+    "aws_main_route_table_association",
+    "aws_network_acl",
+    "aws_network_acl_rule",
+    "aws_placement_group",
+    "aws_route",
+    "aws_route53_zone_association",
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_cors_configuration",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_notification",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_website_configuration",
+    "aws_secretsmanager_secret_policy",
+    "aws_secretsmanager_secret_rotation",
+    "aws_secretsmanager_secret_version",
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_sns_topic_policy",
+    "aws_sns_topic_subscription",
+    "aws_sqs_queue_policy",
+    "aws_subnet",
+    "aws_volume_attachment",
+    "aws_vpc",
+    "aws_vpc_dhcp_options",
+    "aws_vpc_dhcp_options_association",
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_wafv2_web_acl_association",
+];
+
+pub fn map_resource(resource: &Resource, ctx: &Context) -> Mapping {
+    if let Ok(i) = MAPPINGS.binary_search_by(|(t, _)| t.cmp(&resource.resource_type.as_str())) {
+        return (MAPPINGS[i].1)(resource, ctx);
+    }
+    match resource.resource_type.as_str() {
+        // Standard parameters are free; advanced ones are billed per parameter-month.
+        "aws_ssm_parameter" if resource.str("tier") != Some("Advanced") => Mapping::Free,
+        t if FREE.binary_search(&t).is_ok() => Mapping::Free,
+        _ => Mapping::Unsupported,
+    }
+}
+
+pub fn is_supported_type(resource_type: &str) -> bool {
+    MAPPINGS.iter().any(|(t, _)| *t == resource_type) || FREE.contains(&resource_type)
+}
+
+/// True when some mapping can ask for this product; imports keep only those. Small offers are
+/// kept whole; EC2's instance rows are cut to what `ec2::instance_hours_query` can match.
+pub fn wanted(service: &str, family: Option<&str>, attrs: &BTreeMap<String, String>) -> bool {
+    match service {
+        "AmazonEC2" => match family.unwrap_or("") {
+            "Compute Instance" | "Compute Instance (bare metal)" => {
+                attr(attrs, "capacitystatus") == "Used"
+                    && attr(attrs, "preInstalledSw") == "NA"
+                    && matches!(attr(attrs, "tenancy"), "Shared" | "Dedicated")
+            }
+            "Storage"
+            | "System Operation"
+            | "Provisioned Throughput"
+            | "Storage Snapshot"
+            | "CPU Credits"
+            | "NAT Gateway"
+            | "IP Address"
+            | "Data Transfer"
+            | "Fee" => true,
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted_for_binary_search() {
+        assert!(MAPPINGS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(FREE.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -1,0 +1,403 @@
+//! Pricing: turns resources into a project report by asking each service mapping for its cost
+//! components and the price book for each component's unit price.
+//!
+//! Both sides of a plan are priced, so every resource carries what it costs after the plan and
+//! what it cost before; a created resource had no past cost, a deleted one has no future cost.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use crate::aws::{self, Context};
+use crate::error::{Error, Result};
+use crate::model::{Action, Category, Mapping, PriceSpec, Resource};
+use crate::pricing::{Price, PriceBook};
+use crate::report::{
+    ComponentReport, PricesInfo, ProjectReport, Provenance, Report, ResourceReport, SCHEMA_VERSION,
+    Skipped, SourceInfo, SpotInfo, TierInfo, Unpriced,
+};
+use crate::terraform::Resources;
+use crate::usage::Usage;
+
+/// What pricing one project needs besides its resources.
+pub struct ProjectInput<'a> {
+    pub name: String,
+    pub path: String,
+    pub resources: Resources,
+    pub usage: &'a Usage,
+    /// Resource type → category, overriding the mappings' defaults.
+    pub categories: &'a BTreeMap<String, Category>,
+}
+
+/// Sources that answered at least one lookup, collected across projects.
+#[derive(Default)]
+pub struct SourcesUsed(BTreeSet<SourceInfo>);
+
+pub fn price_project(
+    input: ProjectInput,
+    book: &PriceBook,
+    used: &mut SourcesUsed,
+) -> Result<ProjectReport> {
+    let after = price_side(&input.resources.after, &input, book, used)?;
+    let before = price_side(&input.resources.before, &input, book, used)?;
+
+    let mut resources = Vec::new();
+    let mut unpriced = Vec::new();
+    let mut skipped = Vec::new();
+    let mut usage_missing = 0;
+    let before_by_address: BTreeMap<&str, &Priced> = before
+        .iter()
+        .map(|p| (p.resource.address.as_str(), p))
+        .collect();
+    let after_addresses: BTreeSet<&str> =
+        after.iter().map(|p| p.resource.address.as_str()).collect();
+
+    for p in &after {
+        let past = before_by_address.get(p.resource.address.as_str());
+        match &p.outcome {
+            Outcome::Priced {
+                category,
+                components,
+            } => {
+                for c in components {
+                    if c.usage_based && c.monthly_quantity.is_none() {
+                        usage_missing += 1;
+                    }
+                }
+                unpriced.extend(p.unpriced.iter().cloned());
+                resources.push(ResourceReport {
+                    address: p.resource.address.clone(),
+                    resource_type: p.resource.resource_type.clone(),
+                    region: p.resource.region.clone(),
+                    category: *category,
+                    action: p.resource.action,
+                    monthly_cost: p.total(),
+                    past_monthly_cost: past.map_or(Decimal::ZERO, |b| b.total()),
+                    components: components.clone(),
+                });
+            }
+            Outcome::Skipped(reason) => skipped.push(Skipped {
+                address: p.resource.address.clone(),
+                resource_type: p.resource.resource_type.clone(),
+                reason: reason.to_string(),
+            }),
+        }
+    }
+    // Resources the plan deletes: present before, gone after.
+    for b in &before {
+        if after_addresses.contains(b.resource.address.as_str()) {
+            continue;
+        }
+        if let Outcome::Priced { category, .. } = &b.outcome {
+            resources.push(ResourceReport {
+                address: b.resource.address.clone(),
+                resource_type: b.resource.resource_type.clone(),
+                region: b.resource.region.clone(),
+                category: *category,
+                action: Action::Delete,
+                monthly_cost: Decimal::ZERO,
+                past_monthly_cost: b.total(),
+                components: Vec::new(),
+            });
+        }
+    }
+
+    let mut categories: BTreeMap<Category, Decimal> =
+        Category::ALL.iter().map(|c| (*c, Decimal::ZERO)).collect();
+    for r in &resources {
+        *categories.entry(r.category).or_default() += r.monthly_cost;
+    }
+    for amount in categories.values_mut() {
+        *amount = amount.normalize();
+    }
+    let total = resources
+        .iter()
+        .map(|r| r.monthly_cost)
+        .sum::<Decimal>()
+        .normalize();
+    let past = resources
+        .iter()
+        .map(|r| r.past_monthly_cost)
+        .sum::<Decimal>()
+        .normalize();
+    Ok(ProjectReport {
+        name: input.name,
+        path: input.path,
+        resources,
+        unpriced,
+        skipped,
+        categories,
+        total_monthly_cost: total,
+        past_total_monthly_cost: past,
+        diff_monthly_cost: (total - past).normalize(),
+        usage_missing,
+    })
+}
+
+/// Assembles the report of several priced projects.
+pub fn report(
+    projects: Vec<ProjectReport>,
+    book: &PriceBook,
+    used: SourcesUsed,
+    generated_at: String,
+) -> Report {
+    let total = projects
+        .iter()
+        .map(|p| p.total_monthly_cost)
+        .sum::<Decimal>()
+        .normalize();
+    let past = projects
+        .iter()
+        .map(|p| p.past_total_monthly_cost)
+        .sum::<Decimal>()
+        .normalize();
+    let mut origins: Vec<String> = used.0.iter().map(|s| s.origin.clone()).collect();
+    origins.sort();
+    origins.dedup();
+    if origins.is_empty() {
+        // Nothing was looked up (no billed resources): name what would have answered.
+        origins = book
+            .sources()
+            .map(|(_, o)| o.as_str().to_string())
+            .take(1)
+            .collect();
+    }
+    Report {
+        schema_version: SCHEMA_VERSION.to_string(),
+        generated_at,
+        currency: "USD".to_string(),
+        prices: PricesInfo {
+            snapshot: origins.join("+"),
+            sources: used.0.into_iter().collect(),
+        },
+        projects,
+        total_monthly_cost: total,
+        past_total_monthly_cost: past,
+        diff_monthly_cost: (total - past).normalize(),
+        budget: None,
+    }
+}
+
+struct Priced<'r> {
+    resource: &'r Resource,
+    outcome: Outcome,
+    unpriced: Vec<Unpriced>,
+}
+
+enum Outcome {
+    Priced {
+        category: Category,
+        components: Vec<ComponentReport>,
+    },
+    Skipped(&'static str),
+}
+
+impl Priced<'_> {
+    fn total(&self) -> Decimal {
+        match &self.outcome {
+            Outcome::Priced { components, .. } => {
+                components.iter().filter_map(|c| c.monthly_cost).sum()
+            }
+            Outcome::Skipped(_) => Decimal::ZERO,
+        }
+    }
+}
+
+fn price_side<'r>(
+    resources: &'r [Resource],
+    input: &ProjectInput,
+    book: &PriceBook,
+    used: &mut SourcesUsed,
+) -> Result<Vec<Priced<'r>>> {
+    let mut out = Vec::with_capacity(resources.len());
+    for resource in resources {
+        let ctx = Context {
+            resources,
+            usage: input.usage.for_resource(resource),
+        };
+        let outcome = match aws::map_resource(resource, &ctx) {
+            Mapping::Free => {
+                out.push(Priced {
+                    resource,
+                    outcome: Outcome::Skipped("free"),
+                    unpriced: Vec::new(),
+                });
+                continue;
+            }
+            Mapping::Unsupported => {
+                out.push(Priced {
+                    resource,
+                    outcome: Outcome::Skipped("unsupported"),
+                    unpriced: Vec::new(),
+                });
+                continue;
+            }
+            Mapping::Priced {
+                category,
+                components,
+            } => (category, components),
+        };
+        if resource.region.is_empty() {
+            return Err(Error::input(
+                &input.path,
+                format!(
+                    "cannot tell the region of {}: its provider sets no region; set one in the provider block, or AWS_REGION",
+                    resource.address
+                ),
+            ));
+        }
+        let (default_category, components) = outcome;
+        let category = input
+            .categories
+            .get(&resource.resource_type)
+            .copied()
+            .unwrap_or(default_category);
+        let mut reports = Vec::with_capacity(components.len());
+        let mut unpriced = Vec::new();
+        for component in components {
+            let (report, failure) = price_component(component, book, used);
+            if let Some(reason) = failure {
+                unpriced.push(Unpriced {
+                    address: resource.address.clone(),
+                    resource_type: resource.resource_type.clone(),
+                    component: report.name.clone(),
+                    reason,
+                    changed: resource.action.is_change(),
+                });
+            }
+            reports.push(report);
+        }
+        out.push(Priced {
+            resource,
+            outcome: Outcome::Priced {
+                category,
+                components: reports,
+            },
+            unpriced,
+        });
+    }
+    Ok(out)
+}
+
+/// Prices one component; the second value is why it could not be priced, if it could not.
+fn price_component(
+    component: crate::model::CostComponent,
+    book: &PriceBook,
+    used: &mut SourcesUsed,
+) -> (ComponentReport, Option<String>) {
+    let quantity = component.monthly_quantity.value();
+    let usage_based = component.monthly_quantity.is_usage_based();
+    let mut report = ComponentReport {
+        name: component.name,
+        unit: component.unit,
+        monthly_quantity: quantity,
+        unit_price: None,
+        monthly_cost: None,
+        usage_based,
+        price: None,
+        notes: component.notes,
+        spot: None,
+    };
+    match component.price {
+        PriceSpec::Query { query, multiplier } => match book.lookup(&query) {
+            Ok(price) => {
+                report.unit_price = Some((price.first_unit_price() * multiplier).normalize());
+                report.monthly_cost = quantity.map(|q| price.cost(q * multiplier).normalize());
+                report.price = Some(provenance(&price, used));
+                (report, None)
+            }
+            Err(e) => (report, Some(e.to_string())),
+        },
+        PriceSpec::Spot {
+            on_demand,
+            instance_type,
+            operating_system,
+            override_hourly,
+        } => {
+            if let Some(hourly) = override_hourly {
+                report.unit_price = Some(hourly.normalize());
+                report.monthly_cost = quantity.map(|q| (q * hourly).normalize());
+                report.spot = Some(SpotInfo {
+                    on_demand_unit_price: None,
+                    savings_percent: None,
+                    interruption: None,
+                    basis: "usage file".into(),
+                });
+                return (report, None);
+            }
+            let od = match book.lookup(&on_demand) {
+                Ok(p) => p,
+                Err(e) => return (report, Some(e.to_string())),
+            };
+            let saving =
+                match book.spot_saving(&on_demand.region, &instance_type, &operating_system) {
+                    Ok(s) => s,
+                    Err(e) => return (report, Some(e.to_string())),
+                };
+            let od_hourly = od.first_unit_price();
+            let hourly = od_hourly
+                * (Decimal::ONE_HUNDRED - Decimal::from(saving.entry.savings_percent))
+                / Decimal::ONE_HUNDRED;
+            report.unit_price = Some(hourly.normalize());
+            report.monthly_cost = quantity.map(|q| (q * hourly).normalize());
+            report.price = Some(provenance(&od, used));
+            used.0.insert(source_info(&saving.source, saving.origin));
+            report.spot = Some(SpotInfo {
+                on_demand_unit_price: Some(od_hourly.normalize()),
+                savings_percent: Some(saving.entry.savings_percent),
+                interruption: Some(saving.entry.interruption),
+                basis: "spot advisor".into(),
+            });
+            report.notes.push(format!(
+                "spot estimate: on-demand ${}/h less the Spot Instance Advisor's average saving of {}% ({})",
+                od_hourly.normalize(),
+                saving.entry.savings_percent,
+                saving.source.version
+            ));
+            (report, None)
+        }
+    }
+}
+
+fn source_info(source: &crate::pricing::Source, origin: crate::pricing::Origin) -> SourceInfo {
+    SourceInfo {
+        service: source.service.clone(),
+        region: source.region.clone(),
+        version: source.version.clone(),
+        publication_date: source.publication_date.clone(),
+        origin: origin.as_str().to_string(),
+        kind: source.kind.clone(),
+        file: source.file.clone(),
+    }
+}
+
+fn provenance(price: &Price, used: &mut SourcesUsed) -> Provenance {
+    used.0.insert(source_info(&price.source, price.origin));
+    Provenance {
+        sku: price.sku.clone(),
+        rate_code: price.rate_code.clone(),
+        effective_date: price.effective_date.clone(),
+        source: format!(
+            "{} {} {} ({}, {}, {})",
+            price.source.service,
+            price.source.region,
+            price.source.version,
+            price.source.kind,
+            price.source.file,
+            price.origin.as_str()
+        ),
+        tiers: if price.is_tiered() {
+            price
+                .tiers
+                .iter()
+                .map(|t| TierInfo {
+                    begin: t.begin,
+                    end: t.end,
+                    unit_price: t.per_unit,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}

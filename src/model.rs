@@ -1,0 +1,275 @@
+//! The plain data that flows between the stages: resources read from Terraform, the cost
+//! components a service mapping derives from them, and the categories of the budget.
+//!
+//! Nothing here knows where a resource came from (plan, state or HCL) or how a price is found.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::pricing::PriceQuery;
+
+/// Hours in a month, as AWS and the estimate count them (24 × 365 / 12).
+pub const HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
+
+/// What a plan does to a resource. State files and HCL give `NoOp` (the resource as it stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    /// Delete then create, or create then delete: both are a replacement for cost purposes.
+    Replace,
+    NoOp,
+    Read,
+}
+
+impl Action {
+    /// Maps Terraform's `change.actions` array to one action.
+    pub fn from_terraform(actions: &[&str]) -> Option<Action> {
+        Some(match actions {
+            ["create"] => Action::Create,
+            ["update"] => Action::Update,
+            ["delete"] => Action::Delete,
+            ["no-op"] => Action::NoOp,
+            ["read"] => Action::Read,
+            ["delete", "create"] | ["create", "delete"] => Action::Replace,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Replace => "replace",
+            Action::NoOp => "no-op",
+            Action::Read => "read",
+        }
+    }
+
+    /// True when applying the plan changes what the resource costs or whether it exists.
+    pub fn is_change(self) -> bool {
+        !matches!(self, Action::NoOp | Action::Read)
+    }
+}
+
+/// One managed resource instance as it will be after the plan (or as it was before, for the
+/// prior side of a diff).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Full address with module path and instance key, e.g. `module.gpu.aws_eks_node_group.spot[0]`.
+    pub address: String,
+    /// Module path of the instance, e.g. `module.gpu` (empty for the root module).
+    pub module_address: String,
+    pub resource_type: String,
+    pub name: String,
+    pub region: String,
+    /// Attribute values as Terraform reports them, with every sensitive value already replaced by
+    /// `null` by the loader, so no later stage can print one.
+    pub values: Value,
+    /// Paths (dotted, list indices as numbers) whose value is only known after apply.
+    pub unknown: Vec<String>,
+    /// For each attribute path of the configuration, the addresses it refers to
+    /// (e.g. `launch_template.id` → `aws_launch_template.workers`), resolved to full addresses.
+    pub references: BTreeMap<String, Vec<String>>,
+    pub action: Action,
+}
+
+impl Resource {
+    /// The value at a dotted path (`scaling_config.0.desired_size`); `None` when absent or null.
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        lookup(&self.values, path)
+    }
+
+    pub fn str(&self, path: &str) -> Option<&str> {
+        self.get(path).and_then(Value::as_str)
+    }
+
+    /// A number at `path`, read exactly (JSON numbers are parsed from their text, never via f64).
+    pub fn decimal(&self, path: &str) -> Option<Decimal> {
+        self.get(path).and_then(json_decimal)
+    }
+
+    pub fn bool(&self, path: &str) -> Option<bool> {
+        self.get(path).and_then(Value::as_bool)
+    }
+
+    /// True when Terraform says the value at `path` (or a parent of it) is known only after apply.
+    pub fn is_unknown(&self, path: &str) -> bool {
+        self.unknown.iter().any(|u| {
+            u == path || path.starts_with(u.as_str()) && path.as_bytes().get(u.len()) == Some(&b'.')
+        })
+    }
+
+    /// Addresses the configuration expression at `path` refers to.
+    pub fn references(&self, path: &str) -> &[String] {
+        self.references.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Walks a dotted path through objects and arrays.
+pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut current = value;
+    for part in path.split('.') {
+        current = match current {
+            Value::Object(map) => map.get(part)?,
+            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    (!current.is_null()).then_some(current)
+}
+
+/// Reads a JSON number or numeric string as an exact decimal.
+pub fn json_decimal(value: &Value) -> Option<Decimal> {
+    match value {
+        // serde_json keeps integers exact; floats are formatted back to their shortest text,
+        // which is the text Terraform wrote, so parsing that text loses nothing.
+        Value::Number(n) => n.to_string().parse().ok(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The budget categories of the estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Compute,
+    Database,
+    Cache,
+    Storage,
+    Network,
+    Monitoring,
+    Security,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Compute,
+        Category::Database,
+        Category::Cache,
+        Category::Storage,
+        Category::Network,
+        Category::Monitoring,
+        Category::Security,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compute => "compute",
+            Category::Database => "database",
+            Category::Cache => "cache",
+            Category::Storage => "storage",
+            Category::Network => "network",
+            Category::Monitoring => "monitoring",
+            Category::Security => "security",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much of a component a month uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Quantity {
+    /// Known from the configuration (instance hours, GB provisioned).
+    Known(Decimal),
+    /// Comes from the usage file; `None` when the file does not give it, so the component
+    /// "depends on usage" and counts as zero in totals (and the report says so).
+    Usage(Option<Decimal>),
+}
+
+impl Quantity {
+    pub fn value(&self) -> Option<Decimal> {
+        match self {
+            Quantity::Known(q) => Some(*q),
+            Quantity::Usage(q) => *q,
+        }
+    }
+
+    pub fn is_usage_based(&self) -> bool {
+        matches!(self, Quantity::Usage(_))
+    }
+}
+
+/// One billed line of a resource: a quantity of some unit, and the query for its unit price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostComponent {
+    pub name: String,
+    /// The unit the quantity is in, as shown to people (`hours`, `GB`, `requests`).
+    pub unit: String,
+    pub monthly_quantity: Quantity,
+    pub price: PriceSpec,
+    /// Things assumed because the configuration does not say (e.g. a root disk size only known
+    /// after apply); printed with the line, never hidden.
+    pub notes: Vec<String>,
+}
+
+/// Where a component's unit price comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriceSpec {
+    /// Looked up in the price book. `multiplier` scales the listed price per unit of the query to
+    /// the component's unit (e.g. 1/1000 when AWS prices per 1,000 requests and the component
+    /// counts requests); it is 1 almost always.
+    Query {
+        query: PriceQuery,
+        multiplier: Decimal,
+    },
+    /// A spot price: the on-demand price of `on_demand` discounted by the Spot Instance Advisor's
+    /// savings for the instance type, or an override from the usage file.
+    Spot {
+        on_demand: PriceQuery,
+        instance_type: String,
+        operating_system: String,
+        override_hourly: Option<Decimal>,
+    },
+}
+
+impl CostComponent {
+    pub fn new(name: impl Into<String>, unit: &str, quantity: Quantity, query: PriceQuery) -> Self {
+        CostComponent {
+            name: name.into(),
+            unit: unit.to_string(),
+            monthly_quantity: quantity,
+            price: PriceSpec::Query {
+                query,
+                multiplier: Decimal::ONE,
+            },
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+/// What a service mapping says about a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mapping {
+    /// Billed: the components to price.
+    Priced {
+        category: Category,
+        components: Vec<CostComponent>,
+    },
+    /// AWS does not bill this resource type (IAM, security groups, launch templates, ...).
+    Free,
+    /// No mapping exists for this type yet.
+    Unsupported,
+}

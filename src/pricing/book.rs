@@ -1,0 +1,369 @@
+//! The price book: answers price queries from layered price sets.
+//!
+//! Layers are consulted in order (an explicit `--prices` file, the synced cache, the bundled
+//! snapshot) and the first layer that holds the queried service and region answers. A layer is
+//! never mixed with another for one service and region: a half-synced cache must not blend
+//! with bundled prices of another date.
+//!
+//! A query must match exactly one product. None is "unpriced" with the reason; more than one is a
+//! bug in the query (it is reported, never resolved by taking the cheapest).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rust_decimal::Decimal;
+
+use super::snapshot::Snapshot;
+use super::spot::SpotEntry;
+use super::{Origin, PriceQuery, Product, Source, Term};
+
+/// One price found for a query: its tiers and its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    pub unit: String,
+    pub tiers: Vec<Tier>,
+    pub sku: Option<String>,
+    pub rate_code: Option<String>,
+    pub effective_date: Option<String>,
+    pub source: Source,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub begin: Decimal,
+    pub end: Option<Decimal>,
+    pub per_unit: Decimal,
+}
+
+impl Price {
+    /// The price of the first unit (the only one, for untiered prices).
+    pub fn first_unit_price(&self) -> Decimal {
+        self.tiers.first().map(|t| t.per_unit).unwrap_or_default()
+    }
+
+    /// The cost of `quantity` units, each tier's share at that tier's price.
+    pub fn cost(&self, quantity: Decimal) -> Decimal {
+        let mut total = Decimal::ZERO;
+        for tier in &self.tiers {
+            if quantity <= tier.begin {
+                break;
+            }
+            let upper = match tier.end {
+                Some(end) if end < quantity => end,
+                _ => quantity,
+            };
+            total += (upper - tier.begin) * tier.per_unit;
+        }
+        total
+    }
+
+    pub fn is_tiered(&self) -> bool {
+        self.tiers.len() > 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("no price data for {service} in {region}")]
+    NoData { service: String, region: String },
+    #[error("no product matches {query}")]
+    NotFound { query: String },
+    #[error("{count} different products match {query} (SKUs {skus}); the query is ambiguous")]
+    Ambiguous {
+        query: String,
+        count: usize,
+        skus: String,
+    },
+    #[error("price data for {service} in {region} is corrupt: {message}")]
+    Corrupt {
+        service: String,
+        region: String,
+        message: String,
+    },
+}
+
+/// Products of one service and region, parsed on first use.
+struct LazyChunk<'a> {
+    body: &'a [u8],
+    parsed: OnceLock<Result<Vec<Product>, String>>,
+}
+
+struct Layer<'a> {
+    origin: Origin,
+    sources: Vec<Source>,
+    chunks: HashMap<(String, String), LazyChunk<'a>>,
+    /// Region → (source index, entries parsed on first use).
+    spot: HashMap<String, (usize, LazySpot<'a>)>,
+}
+
+struct LazySpot<'a> {
+    body: &'a [u8],
+    parsed: OnceLock<Result<Vec<SpotEntry>, String>>,
+}
+
+/// A spot estimate's inputs: the advisor's saving and interruption band, and where they came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotSaving {
+    pub entry: SpotEntry,
+    pub source: Source,
+    pub origin: Origin,
+}
+
+pub struct PriceBook<'a> {
+    layers: Vec<Layer<'a>>,
+}
+
+impl<'a> PriceBook<'a> {
+    pub fn new() -> Self {
+        PriceBook { layers: Vec::new() }
+    }
+
+    /// Adds a layer consulted after the ones already added.
+    pub fn push_snapshot(&mut self, snapshot: Snapshot<'a>, origin: Origin) {
+        let chunks = snapshot
+            .chunks
+            .into_iter()
+            .map(|c| {
+                (
+                    (c.service, c.region),
+                    LazyChunk {
+                        body: c.body,
+                        parsed: OnceLock::new(),
+                    },
+                )
+            })
+            .collect();
+        let spot = snapshot
+            .spot
+            .into_iter()
+            .map(|c| {
+                (
+                    c.region,
+                    (
+                        c.products,
+                        LazySpot {
+                            body: c.body,
+                            parsed: OnceLock::new(),
+                        },
+                    ),
+                )
+            })
+            .collect();
+        self.layers.push(Layer {
+            origin,
+            sources: snapshot.sources,
+            chunks,
+            spot,
+        });
+    }
+
+    /// Every source of every layer, with its origin, for the report's `prices` section.
+    pub fn sources(&self) -> impl Iterator<Item = (&Source, Origin)> {
+        self.layers
+            .iter()
+            .flat_map(|l| l.sources.iter().map(move |s| (s, l.origin)))
+    }
+
+    /// The Spot Instance Advisor's saving for an instance type, from the first layer that has
+    /// advisor data for the region.
+    pub fn spot_saving(
+        &self,
+        region: &str,
+        instance_type: &str,
+        operating_system: &str,
+    ) -> Result<SpotSaving, LookupError> {
+        let Some((layer, (source, lazy))) = self
+            .layers
+            .iter()
+            .find_map(|l| l.spot.get(region).map(|s| (l, s)))
+        else {
+            return Err(LookupError::NoData {
+                service: "AmazonEC2 spot advisor".into(),
+                region: region.into(),
+            });
+        };
+        let entries = lazy
+            .parsed
+            .get_or_init(|| serde_json::from_slice(lazy.body).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|message| LookupError::Corrupt {
+                service: "AmazonEC2 spot advisor".into(),
+                region: region.into(),
+                message: message.clone(),
+            })?;
+        let entry = entries
+            .iter()
+            .find(|e| e.instance_type == instance_type && e.operating_system == operating_system)
+            .ok_or_else(|| LookupError::NotFound {
+                query: format!(
+                    "spot advisor {region} {operating_system} {instance_type} (no spot saving published)"
+                ),
+            })?;
+        let source = layer
+            .sources
+            .get(*source)
+            .cloned()
+            .ok_or_else(|| LookupError::Corrupt {
+                service: "AmazonEC2 spot advisor".into(),
+                region: region.into(),
+                message: "source index out of range".into(),
+            })?;
+        Ok(SpotSaving {
+            entry: entry.clone(),
+            source,
+            origin: layer.origin,
+        })
+    }
+
+    pub fn lookup(&self, query: &PriceQuery) -> Result<Price, LookupError> {
+        let key = (query.service.clone(), query.region.clone());
+        let Some((layer, chunk)) = self
+            .layers
+            .iter()
+            .find_map(|l| l.chunks.get(&key).map(|c| (l, c)))
+        else {
+            return Err(LookupError::NoData {
+                service: query.service.clone(),
+                region: query.region.clone(),
+            });
+        };
+        let products = chunk
+            .parsed
+            .get_or_init(|| serde_json::from_slice(chunk.body).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|message| LookupError::Corrupt {
+                service: query.service.clone(),
+                region: query.region.clone(),
+                message: message.clone(),
+            })?;
+
+        let mut found: Vec<(&Product, Vec<&super::Dimension>)> = Vec::new();
+        for product in products {
+            if !matches_product(query, product) {
+                continue;
+            }
+            let dims: Vec<_> = product
+                .dimensions
+                .iter()
+                .filter(|d| d.term == Term::OnDemand)
+                .filter(|d| query.unit.as_ref().is_none_or(|u| &d.unit == u))
+                .collect();
+            if !dims.is_empty() {
+                found.push((product, dims));
+            }
+        }
+        let ambiguous = |count: usize, skus: Vec<String>| LookupError::Ambiguous {
+            query: query.to_string(),
+            count,
+            skus: skus.join(", "),
+        };
+        match found.len() {
+            0 => Err(LookupError::NotFound {
+                query: query.to_string(),
+            }),
+            1 => {
+                let (product, mut dims) = found.pop().expect("one element");
+                let unit = dims[0].unit.clone();
+                if dims.iter().any(|d| d.unit != unit) {
+                    let units = dims.iter().map(|d| d.unit.clone()).collect();
+                    return Err(ambiguous(1, units));
+                }
+                dims.sort_by_key(|d| d.begin_range);
+                let first = dims[0];
+                Ok(Price {
+                    unit,
+                    tiers: dims
+                        .iter()
+                        .map(|d| Tier {
+                            begin: d.begin_range,
+                            end: d.end_range,
+                            per_unit: d.price_per_unit,
+                        })
+                        .collect(),
+                    sku: product.sku.clone(),
+                    rate_code: first.rate_code.clone(),
+                    effective_date: first.effective_date.clone(),
+                    source: layer.sources.get(product.source).cloned().ok_or_else(|| {
+                        LookupError::Corrupt {
+                            service: query.service.clone(),
+                            region: query.region.clone(),
+                            message: "source index out of range".into(),
+                        }
+                    })?,
+                    origin: layer.origin,
+                })
+            }
+            n => Err(ambiguous(
+                n,
+                found
+                    .iter()
+                    .map(|(p, _)| p.sku.clone().unwrap_or_else(|| "(no SKU)".into()))
+                    .collect(),
+            )),
+        }
+    }
+}
+
+impl Default for PriceBook<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn matches_product(query: &PriceQuery, product: &Product) -> bool {
+    if let Some(family) = &query.product_family {
+        if product.product_family.as_deref() != Some(family.as_str()) {
+            return false;
+        }
+    }
+    query
+        .attributes
+        .iter()
+        .all(|(name, m)| product.attribute(name).is_some_and(|v| m.matches(v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiered(tiers: &[(i64, Option<i64>, &str)]) -> Price {
+        Price {
+            unit: "GB".into(),
+            tiers: tiers
+                .iter()
+                .map(|&(b, e, p)| Tier {
+                    begin: b.into(),
+                    end: e.map(Into::into),
+                    per_unit: p.parse().unwrap(),
+                })
+                .collect(),
+            sku: None,
+            rate_code: None,
+            effective_date: None,
+            source: Source {
+                service: String::new(),
+                region: String::new(),
+                version: String::new(),
+                publication_date: String::new(),
+                kind: String::new(),
+                file: String::new(),
+            },
+            origin: Origin::Bundled,
+        }
+    }
+
+    #[test]
+    fn tiered_cost_charges_each_tier_its_own_price() {
+        // S3 Standard us-east-1: first 50 TB at 0.023, next 450 TB at 0.022, then 0.021.
+        let s3 = tiered(&[
+            (0, Some(51200), "0.023"),
+            (51200, Some(512000), "0.022"),
+            (512000, None, "0.021"),
+        ]);
+        assert_eq!(s3.cost(500.into()), "11.5".parse().unwrap()); // 500 × 0.023
+        // 60,000 GB: 51,200 × 0.023 = 1,177.6; 8,800 × 0.022 = 193.6; total 1,371.2
+        assert_eq!(s3.cost(60000.into()), "1371.2".parse().unwrap());
+        assert_eq!(s3.cost(Decimal::ZERO), Decimal::ZERO);
+    }
+}

@@ -1,0 +1,252 @@
+//! Price data: the one price model every source is read into, queries against it, and the
+//! sources themselves (the snapshot bundled in the binary, files imported by the user).
+//!
+//! The model follows AWS's Price List: a *product* (SKU, family, attributes) has *price
+//! dimensions* (unit, price per unit, a range for tiered prices, a term). Every product keeps the
+//! *source* it was read from, so every line of a report can say which SKU, offer version and file
+//! its price came from.
+
+pub mod book;
+pub mod import;
+pub mod listprice;
+pub mod offer;
+pub mod query;
+pub mod snapshot;
+pub mod spot;
+
+pub use book::{LookupError, Price, PriceBook, SpotSaving, Tier};
+pub use query::{AttrMatch, PriceQuery};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Where a set of prices came from. One per imported file (and per service and region in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub service: String,
+    pub region: String,
+    /// The offer file's `version` (e.g. `20230223000000`), or the table's generation date.
+    pub version: String,
+    pub publication_date: String,
+    /// What the data is, in words: "AWS Price List Bulk API offer file", "reconstructed ...".
+    pub kind: String,
+    /// The file it was imported from, relative to the import root.
+    pub file: String,
+}
+
+/// Whether prices came from the binary, the user's synced cache, a file given with `--prices`,
+/// or AWS's endpoints during this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Bundled,
+    Cache,
+    File,
+    Live,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Bundled => "bundled",
+            Origin::Cache => "cache",
+            Origin::File => "file",
+            Origin::Live => "live",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Term {
+    OnDemand,
+    Reserved {
+        lease_contract_length: String,
+        offering_class: String,
+        purchase_option: String,
+    },
+}
+
+/// One price dimension of a product: a price per unit over a range of usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dimension {
+    pub unit: String,
+    pub price_per_unit: Decimal,
+    pub begin_range: Decimal,
+    /// `None` is AWS's `"Inf"`.
+    pub end_range: Option<Decimal>,
+    pub rate_code: Option<String>,
+    pub effective_date: Option<String>,
+    pub term: Term,
+}
+
+/// A priced product of one service in one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// AWS's SKU; `None` for rows reconstructed from tables that do not record it.
+    pub sku: Option<String>,
+    pub product_family: Option<String>,
+    /// Attribute name → value, sorted by name (lookups binary-search it).
+    pub attributes: Vec<(String, String)>,
+    pub dimensions: Vec<Dimension>,
+    /// Index into the price set's sources.
+    pub source: usize,
+}
+
+impl Product {
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .binary_search_by(|(k, _)| k.as_str().cmp(name))
+            .ok()
+            .map(|i| self.attributes[i].1.as_str())
+    }
+}
+
+/// Products of one service in one region, as read from one or more sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chunk {
+    pub service: String,
+    pub region: String,
+    pub products: Vec<Product>,
+}
+
+/// Everything imported: sources, and products grouped by service and region.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceSet {
+    pub sources: Vec<Source>,
+    pub chunks: Vec<Chunk>,
+    pub spot: Vec<spot::SpotRegion>,
+}
+
+impl PriceSet {
+    /// Adds the products read from one source; `products` are (service, region, product) with
+    /// `product.source` ignored and set here.
+    pub fn add(
+        &mut self,
+        source: Source,
+        products: impl IntoIterator<Item = (String, String, Product)>,
+    ) {
+        let source_index = self.sources.len();
+        self.sources.push(source);
+        for (service, region, mut product) in products {
+            product.source = source_index;
+            product.attributes.sort();
+            let chunk = match self
+                .chunks
+                .iter_mut()
+                .position(|c| c.service == service && c.region == region)
+            {
+                Some(i) => &mut self.chunks[i],
+                None => {
+                    self.chunks.push(Chunk {
+                        service,
+                        region,
+                        products: Vec::new(),
+                    });
+                    self.chunks.last_mut().expect("just pushed")
+                }
+            };
+            chunk.products.push(product);
+        }
+    }
+
+    /// Adds the Spot Instance Advisor's regions, attributed to `source`.
+    pub fn add_spot(&mut self, source: Source, regions: Vec<spot::SpotRegion>) {
+        let source_index = self.sources.len();
+        self.sources.push(source);
+        for mut region in regions {
+            region.source = source_index;
+            self.spot.retain(|r| r.region != region.region);
+            self.spot.push(region);
+        }
+    }
+
+    /// Puts chunks and products in a canonical order so the same inputs give the same bytes.
+    pub fn normalize(&mut self) {
+        self.chunks
+            .sort_by(|a, b| (&a.service, &a.region).cmp(&(&b.service, &b.region)));
+        self.spot.sort_by(|a, b| a.region.cmp(&b.region));
+        for region in &mut self.spot {
+            region.entries.sort_by(|a, b| {
+                (&a.operating_system, &a.instance_type)
+                    .cmp(&(&b.operating_system, &b.instance_type))
+            });
+        }
+        for chunk in &mut self.chunks {
+            chunk.products.sort_by(|a, b| {
+                (&a.sku, &a.product_family, &a.attributes, a.source).cmp(&(
+                    &b.sku,
+                    &b.product_family,
+                    &b.attributes,
+                    b.source,
+                ))
+            });
+        }
+    }
+
+    pub fn product_count(&self) -> usize {
+        self.chunks.iter().map(|c| c.products.len()).sum()
+    }
+}
+
+/// Parses an AWS price string ("0.0456000000", "1.006") exactly.
+pub fn parse_price(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    // rust_decimal rejects exponents in from_str, which AWS never uses; scientific notation is
+    // accepted through from_scientific only for robustness against hand-made files.
+    text.parse::<Decimal>()
+        .ok()
+        .or_else(|| Decimal::from_scientific(text).ok())
+}
+
+/// Parses a range bound: a number, or `Inf` (AWS's open end) as `None`.
+pub fn parse_range(text: &str) -> Option<Option<Decimal>> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("inf") || text.is_empty() {
+        Some(None)
+    } else {
+        parse_price(text).map(Some)
+    }
+}
+
+/// `plancost prices info`: every source of the price data in use, with product counts.
+pub fn info(
+    file_bytes: Option<&[u8]>,
+    file_path: Option<&std::path::Path>,
+) -> crate::Result<String> {
+    let mut out = String::new();
+    let mut layers = Vec::new();
+    if let (Some(bytes), Some(path)) = (file_bytes, file_path) {
+        let snapshot = snapshot::Snapshot::parse(bytes).map_err(|e| {
+            crate::Error::Prices(format!(
+                "{} is not a plancost price file: {e}",
+                path.display()
+            ))
+        })?;
+        layers.push((format!("file {}", path.display()), snapshot));
+    }
+    layers.push((
+        "bundled snapshot".to_string(),
+        snapshot::Snapshot::bundled(),
+    ));
+    for (name, snapshot) in layers {
+        out.push_str(&format!("{name}:\n"));
+        for c in &snapshot.chunks {
+            out.push_str(&format!(
+                "  {:<22} {:<16} {:>6} products\n",
+                c.service, c.region, c.products
+            ));
+        }
+        out.push_str(&format!(
+            "  spot advisor: {} regions\n  sources:\n",
+            snapshot.spot.len()
+        ));
+        for s in &snapshot.sources {
+            out.push_str(&format!(
+                "    {} {} {} (published {}) — {} [{}]\n",
+                s.service, s.region, s.version, s.publication_date, s.kind, s.file
+            ));
+        }
+    }
+    Ok(out)
+}

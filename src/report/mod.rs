@@ -1,0 +1,206 @@
+//! The report: the priced result of one run, as the JSON contract of DESIGN.md §3 lays it out.
+//! Every output format renders this one structure; `diff --compare-to`, `merge` and `comment`
+//! read it back from JSON.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Action, Category};
+
+pub const SCHEMA_VERSION: &str = "1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: String,
+    pub generated_at: String,
+    pub currency: String,
+    pub prices: PricesInfo,
+    pub projects: Vec<ProjectReport>,
+    pub total_monthly_cost: Decimal,
+    pub past_total_monthly_cost: Decimal,
+    pub diff_monthly_cost: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricesInfo {
+    /// Which price data answered: `bundled`, `cache`, `file` (several joined by `+`).
+    pub snapshot: String,
+    pub sources: Vec<SourceInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub service: String,
+    pub region: String,
+    pub version: String,
+    pub publication_date: String,
+    pub origin: String,
+    pub kind: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectReport {
+    pub name: String,
+    pub path: String,
+    pub resources: Vec<ResourceReport>,
+    pub unpriced: Vec<Unpriced>,
+    pub skipped: Vec<Skipped>,
+    pub categories: BTreeMap<Category, Decimal>,
+    pub total_monthly_cost: Decimal,
+    pub past_total_monthly_cost: Decimal,
+    pub diff_monthly_cost: Decimal,
+    /// Usage-based components with no usage value: shown with their unit price, counted as 0.
+    pub usage_missing: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceReport {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub region: String,
+    pub category: Category,
+    pub action: Action,
+    pub monthly_cost: Decimal,
+    pub past_monthly_cost: Decimal,
+    pub components: Vec<ComponentReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentReport {
+    pub name: String,
+    pub unit: String,
+    /// `null` when it depends on usage the usage file does not give.
+    pub monthly_quantity: Option<Decimal>,
+    /// Price per `unit`; `null` when the price could not be found (see `unpriced`).
+    pub unit_price: Option<Decimal>,
+    /// `null` when unpriced or when the quantity depends on missing usage.
+    pub monthly_cost: Option<Decimal>,
+    pub usage_based: bool,
+    pub price: Option<Provenance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot: Option<SpotInfo>,
+}
+
+/// Where a unit price came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub sku: Option<String>,
+    pub rate_code: Option<String>,
+    pub effective_date: Option<String>,
+    /// `SERVICE REGION VERSION (kind, file, origin)`.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<TierInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierInfo {
+    pub begin: Decimal,
+    pub end: Option<Decimal>,
+    pub unit_price: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpotInfo {
+    pub on_demand_unit_price: Option<Decimal>,
+    pub savings_percent: Option<i32>,
+    pub interruption: Option<String>,
+    /// `spot advisor` or `usage file`.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unpriced {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub component: String,
+    pub reason: String,
+    /// True when the plan changes this resource (a policy may fail on it).
+    #[serde(default)]
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// `free` or `unsupported`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetReport {
+    pub status: String,
+    pub checks: Vec<BudgetCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetCheck {
+    pub name: String,
+    pub limit: Decimal,
+    pub actual: Decimal,
+    pub status: String,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// Renders a report in `format`. `color` applies to terminal formats only.
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::render(report, color),
+        Format::Json => json::render(report),
+    }
+}
+
+/// Money for people: rounded half away from zero to cents, with thousands separators.
+pub fn money(amount: Decimal) -> String {
+    let rounded =
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.2}", rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}${grouped}.{frac}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_rounds_half_away_from_zero_and_groups_thousands() {
+        assert_eq!(money("121.472".parse().unwrap()), "$121.47");
+        assert_eq!(money("0.005".parse().unwrap()), "$0.01");
+        assert_eq!(money("1234567.5".parse().unwrap()), "$1,234,567.50");
+        assert_eq!(money("-73".parse().unwrap()), "-$73.00");
+        assert_eq!(money(Decimal::ZERO), "$0.00");
+    }
+}

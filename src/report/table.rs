@@ -1,0 +1,199 @@
+//! `--format table`: the terminal report. Per project, each resource with its components
+//! (quantity, unit, unit price, monthly cost), then totals, what could not be priced (in words,
+//! and what that means for the total), what was skipped, and where the prices came from.
+
+use rust_decimal::Decimal;
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Alignment, Style};
+
+use super::{Report, money};
+
+pub fn render(report: &Report, color: bool) -> String {
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    for project in &report.projects {
+        out.push_str(&bold(&format!(
+            "Project: {} ({})",
+            clean(&project.name),
+            clean(&project.path)
+        )));
+        out.push_str("\n\n");
+        let mut builder = Builder::default();
+        builder.push_record([
+            "Resource / component",
+            "Quantity",
+            "Unit",
+            "Unit price",
+            "Monthly cost",
+        ]);
+        for r in &project.resources {
+            let action = match r.action.as_str() {
+                "no-op" => String::new(),
+                a => format!(" ({a})"),
+            };
+            builder.push_record([
+                format!("{}{action}", clean(&r.address)),
+                String::new(),
+                String::new(),
+                String::new(),
+                money(r.monthly_cost),
+            ]);
+            let count = r.components.len();
+            for (i, c) in r.components.iter().enumerate() {
+                let branch = if i + 1 == count { "└─" } else { "├─" };
+                let cost = match (c.unit_price, c.monthly_cost) {
+                    (None, _) => "not priced".to_string(),
+                    (Some(_), None) => "depends on usage".to_string(),
+                    (Some(_), Some(cost)) => money(cost),
+                };
+                builder.push_record([
+                    format!(" {branch} {}", clean(&c.name)),
+                    c.monthly_quantity
+                        .map(quantity)
+                        .unwrap_or_else(|| "-".into()),
+                    clean(&c.unit),
+                    c.unit_price.map(unit_price).unwrap_or_else(|| "-".into()),
+                    cost,
+                ]);
+                for note in &c.notes {
+                    builder.push_record([
+                        format!("     note: {}", clean(note)),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
+            }
+        }
+        let mut table = builder.build();
+        table
+            .with(Style::rounded())
+            .modify(Columns::new(1..2), Alignment::right())
+            .modify(Columns::new(3..5), Alignment::right());
+        out.push_str(&table.to_string());
+        out.push('\n');
+
+        out.push_str(&format!(
+            "\n{} {}\n",
+            bold("Monthly cost:"),
+            bold(&money(project.total_monthly_cost))
+        ));
+        if project.past_total_monthly_cost != Decimal::ZERO
+            || project.diff_monthly_cost != project.total_monthly_cost
+        {
+            out.push_str(&format!(
+                "Before the plan: {}   change: {}\n",
+                money(project.past_total_monthly_cost),
+                signed(project.diff_monthly_cost)
+            ));
+        }
+        if !project.unpriced.is_empty() {
+            out.push_str(&format!(
+                "\nINCOMPLETE: {} component(s) could not be priced and are NOT included in the total above:\n",
+                project.unpriced.len()
+            ));
+            for u in &project.unpriced {
+                out.push_str(&format!(
+                    "  - {} / {}: {}\n",
+                    clean(&u.address),
+                    clean(&u.component),
+                    clean(&u.reason)
+                ));
+            }
+        }
+        if project.usage_missing > 0 {
+            out.push_str(&format!(
+                "\n{} usage-based component(s) depend on usage the usage file does not give; they count as $0.00.\n",
+                project.usage_missing
+            ));
+        }
+        if !project.skipped.is_empty() {
+            let free = project
+                .skipped
+                .iter()
+                .filter(|s| s.reason == "free")
+                .count();
+            let unsupported: Vec<_> = project
+                .skipped
+                .iter()
+                .filter(|s| s.reason != "free")
+                .collect();
+            out.push_str(&format!("\n{free} resource(s) are free of charge"));
+            if unsupported.is_empty() {
+                out.push_str(".\n");
+            } else {
+                out.push_str(&format!(
+                    "; {} are of types plancost does not price yet:\n",
+                    unsupported.len()
+                ));
+                for s in unsupported {
+                    out.push_str(&format!(
+                        "  - {} ({})\n",
+                        clean(&s.address),
+                        clean(&s.resource_type)
+                    ));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if report.projects.len() > 1 {
+        out.push_str(&bold(&format!(
+            "Total monthly cost: {}",
+            money(report.total_monthly_cost)
+        )));
+        out.push_str("\n\n");
+    }
+    if !report.prices.sources.is_empty() {
+        out.push_str("Prices:\n");
+        for s in &report.prices.sources {
+            out.push_str(&format!(
+                "  {} {} {} — {} ({}, {})\n",
+                clean(&s.service),
+                clean(&s.region),
+                clean(&s.version),
+                clean(&s.kind),
+                clean(&s.file),
+                s.origin
+            ));
+        }
+    }
+    out
+}
+
+/// Removes terminal control characters from text that came from input, so a crafted resource
+/// name cannot move the cursor, change colours or hide lines.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+fn quantity(q: Decimal) -> String {
+    let q = q.normalize();
+    if q.scale() > 4 {
+        q.round_dp(4).normalize().to_string()
+    } else {
+        q.to_string()
+    }
+}
+
+fn unit_price(p: Decimal) -> String {
+    format!("${}", p.normalize())
+}
+
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", money(d))
+    } else {
+        money(d)
+    }
+}

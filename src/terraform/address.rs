@@ -1,0 +1,77 @@
+//! Terraform addresses: splitting `module.a[0].module.b["k"].aws_x.y[1]` into its parts.
+
+/// Splits an address into its dot-separated steps, keeping bracketed keys (which may contain
+/// dots and quotes) with their step.
+pub fn steps(address: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in address.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '[' if !in_string => depth += 1,
+            ']' if !in_string => depth = depth.saturating_sub(1),
+            '.' if !in_string && depth == 0 => {
+                out.push(&address[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&address[start..]);
+    out
+}
+
+/// A step without its instance key: `b["k"]` → `b`.
+pub fn without_key(step: &str) -> &str {
+    step.split_once('[').map_or(step, |(name, _)| name)
+}
+
+/// The module names of a module address, keys dropped: `module.a[0].module.b` → `[a, b]`.
+pub fn module_names(module_address: &str) -> Vec<String> {
+    if module_address.is_empty() {
+        return Vec::new();
+    }
+    let steps = steps(module_address);
+    steps
+        .chunks(2)
+        .filter(|pair| pair.len() == 2 && pair[0] == "module")
+        .map(|pair| without_key(pair[1]).to_string())
+        .collect()
+}
+
+/// The instance key of a resource address (`[0]`, `["a"]`), if any.
+pub fn instance_key(address: &str) -> Option<&str> {
+    let last = *steps(address).last()?;
+    last.find('[').map(|i| &last[i..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_addresses_with_quoted_keys() {
+        assert_eq!(
+            steps(r#"module.a[0].module.b["x.y"].aws_instance.web[1]"#),
+            vec![
+                "module",
+                "a[0]",
+                "module",
+                r#"b["x.y"]"#,
+                "aws_instance",
+                "web[1]"
+            ]
+        );
+        assert_eq!(
+            module_names(r#"module.a[0].module.b["x.y"]"#),
+            vec!["a", "b"]
+        );
+        assert_eq!(instance_key("aws_instance.web[1]"), Some("[1]"));
+        assert_eq!(instance_key("aws_instance.web"), None);
+    }
+}

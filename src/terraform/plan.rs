@@ -1,0 +1,669 @@
+//! Plan and state JSON.
+//!
+//! Accepted documents: `terraform show -json PLAN` (format 0.1 to 1.x: Terraform 0.12 to 1.x),
+//! `terraform show -json` of a state, and raw state files (version 4). The JSON is read into
+//! typed structs so that a value of the wrong type is reported with its line and column.
+//!
+//! Sensitive values are removed here, before anything else sees them: every value Terraform
+//! marks in `after_sensitive`/`before_sensitive`/`sensitive_values` (or a raw state's
+//! `sensitive_attributes`) is replaced by `null`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::{Action, Resource};
+
+use super::region::RegionResolver;
+use super::{InputKind, LoadOptions, Resources, address};
+
+/// Format versions whose major plancost understands (Terraform guarantees compatibility within
+/// a major version of the JSON output format).
+const KNOWN_FORMAT_MAJORS: &[&str] = &["0", "1"];
+
+#[derive(Deserialize)]
+struct Document {
+    format_version: Option<String>,
+    #[serde(default)]
+    variables: BTreeMap<String, Variable>,
+    planned_values: Option<Values>,
+    prior_state: Option<PriorState>,
+    resource_changes: Option<Vec<ResourceChange>>,
+    configuration: Option<Configuration>,
+    /// `terraform show -json` of a state.
+    values: Option<Values>,
+    /// Raw state files.
+    version: Option<u64>,
+    resources: Option<Vec<RawStateResource>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Variable {
+    #[serde(default)]
+    pub value: Value,
+}
+
+#[derive(Deserialize)]
+struct PriorState {
+    values: Option<Values>,
+}
+
+#[derive(Deserialize)]
+struct Values {
+    root_module: Option<Module>,
+}
+
+#[derive(Deserialize)]
+struct Module {
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    resources: Vec<PlannedResource>,
+    #[serde(default)]
+    child_modules: Vec<Module>,
+}
+
+#[derive(Deserialize)]
+struct PlannedResource {
+    address: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(rename = "type")]
+    resource_type: String,
+    name: String,
+    #[serde(default)]
+    values: Value,
+    #[serde(default)]
+    sensitive_values: Value,
+}
+
+#[derive(Deserialize)]
+struct ResourceChange {
+    address: String,
+    #[serde(default)]
+    module_address: Option<String>,
+    #[serde(default)]
+    mode: String,
+    #[serde(rename = "type")]
+    resource_type: String,
+    name: String,
+    change: Change,
+}
+
+#[derive(Deserialize)]
+struct Change {
+    actions: Vec<String>,
+    #[serde(default)]
+    before: Value,
+    #[serde(default)]
+    after: Value,
+    #[serde(default)]
+    after_unknown: Value,
+    #[serde(default)]
+    before_sensitive: Value,
+    #[serde(default)]
+    after_sensitive: Value,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Configuration {
+    #[serde(default)]
+    pub provider_config: BTreeMap<String, ProviderConfig>,
+    #[serde(default)]
+    pub root_module: ConfigModule,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ProviderConfig {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub module_address: Option<String>,
+    #[serde(default)]
+    pub expressions: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ConfigModule {
+    #[serde(default)]
+    pub resources: Vec<ConfigResource>,
+    #[serde(default)]
+    pub module_calls: BTreeMap<String, ModuleCall>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ModuleCall {
+    #[serde(default)]
+    pub module: Option<ConfigModule>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ConfigResource {
+    pub address: String,
+    #[serde(default)]
+    pub provider_config_key: Option<String>,
+    #[serde(default)]
+    pub expressions: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct RawStateResource {
+    #[serde(default)]
+    module: Option<String>,
+    #[serde(default)]
+    mode: String,
+    #[serde(rename = "type")]
+    resource_type: String,
+    name: String,
+    #[serde(default)]
+    instances: Vec<RawStateInstance>,
+}
+
+#[derive(Deserialize)]
+struct RawStateInstance {
+    #[serde(default)]
+    index_key: Option<Value>,
+    #[serde(default)]
+    attributes: Value,
+    #[serde(default)]
+    sensitive_attributes: Vec<Value>,
+}
+
+pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Resources> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::input(path, "is empty"));
+    }
+    let doc: Document = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+
+    if let Some(resources) = doc.resources {
+        if doc.version.is_some() {
+            return load_raw_state(resources, path, options);
+        }
+    }
+    let is_plan = doc.planned_values.is_some() || doc.resource_changes.is_some();
+    let is_state = doc.values.is_some();
+    if !is_plan && !is_state {
+        return Err(Error::input(
+            path,
+            "is JSON but not a Terraform plan or state (expected `terraform show -json` output or a .tfstate file)",
+        ));
+    }
+    let format = doc.format_version.as_deref().ok_or_else(|| {
+        Error::input(
+            path,
+            "has no format_version: not `terraform show -json` output",
+        )
+    })?;
+    let major = format.split('.').next().unwrap_or("");
+    if !KNOWN_FORMAT_MAJORS.contains(&major) {
+        return Err(Error::input(
+            path,
+            format!(
+                "uses JSON format version {format}, which this plancost does not know (it reads 0.x and 1.x)"
+            ),
+        ));
+    }
+
+    let configuration = doc.configuration.unwrap_or_default();
+    let resolver = RegionResolver::new(&configuration, &doc.variables, options);
+    let config_index = index_configuration(&configuration);
+
+    if !is_plan {
+        let mut after = Vec::new();
+        if let Some(root) = doc.values.and_then(|v| v.root_module) {
+            walk_module(root, &mut after, Action::NoOp);
+        }
+        let after = finish(after, &resolver, &config_index);
+        return Ok(Resources {
+            before: after.clone(),
+            after,
+            kind: InputKind::State,
+        });
+    }
+
+    // After: planned values, with actions, unknowns and sensitivity from resource_changes.
+    let mut after = Vec::new();
+    if let Some(root) = doc.planned_values.and_then(|v| v.root_module) {
+        walk_module(root, &mut after, Action::NoOp);
+    }
+    let mut before = Vec::new();
+    if let Some(root) = doc
+        .prior_state
+        .and_then(|p| p.values)
+        .and_then(|v| v.root_module)
+    {
+        walk_module(root, &mut before, Action::NoOp);
+    }
+    let changes = doc.resource_changes.unwrap_or_default();
+    let after_index: HashMap<String, usize> = after
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.address.clone(), i))
+        .collect();
+    let mut before_index: HashMap<String, usize> = before
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.address.clone(), i))
+        .collect();
+    for rc in changes {
+        if rc.mode != "managed" {
+            continue;
+        }
+        let actions: Vec<&str> = rc.change.actions.iter().map(String::as_str).collect();
+        let action = Action::from_terraform(&actions).ok_or_else(|| {
+            Error::input(
+                path,
+                format!(
+                    "resource {} has unknown actions {:?}",
+                    rc.address, rc.change.actions
+                ),
+            )
+        })?;
+        let module_address = rc.module_address.clone().unwrap_or_default();
+        let unknown = unknown_paths(&rc.change.after_unknown);
+        match after_index.get(&rc.address) {
+            Some(&i) => {
+                let r = &mut after[i];
+                r.action = action;
+                r.unknown = unknown;
+                redact(&mut r.values, &rc.change.after_sensitive);
+            }
+            None if action != Action::Delete && !rc.change.after.is_null() => {
+                // Plans older than 0.15 can omit resources from planned_values; take `after`.
+                let mut values = rc.change.after.clone();
+                redact(&mut values, &rc.change.after_sensitive);
+                after.push(new_resource(
+                    &rc.address,
+                    &module_address,
+                    &rc.resource_type,
+                    &rc.name,
+                    values,
+                    action,
+                ));
+                after.last_mut().expect("pushed").unknown = unknown;
+            }
+            None => {}
+        }
+        if !rc.change.before.is_null() {
+            let mut values = rc.change.before;
+            redact(&mut values, &rc.change.before_sensitive);
+            match before_index.get(&rc.address) {
+                Some(&i) => {
+                    before[i].values = values;
+                    before[i].action = action;
+                }
+                None => {
+                    before_index.insert(rc.address.clone(), before.len());
+                    before.push(new_resource(
+                        &rc.address,
+                        &module_address,
+                        &rc.resource_type,
+                        &rc.name,
+                        values,
+                        action,
+                    ));
+                }
+            }
+        }
+    }
+    // Resources only in the prior state are being deleted (or are data sources, dropped above).
+    Ok(Resources {
+        before: finish(before, &resolver, &config_index),
+        after: finish(after, &resolver, &config_index),
+        kind: InputKind::Plan,
+    })
+}
+
+/// Resolves regions and configuration references once every resource of a side is known.
+fn finish(
+    mut resources: Vec<Resource>,
+    resolver: &RegionResolver,
+    config: &ConfigIndex,
+) -> Vec<Resource> {
+    let addresses: Vec<String> = resources.iter().map(|r| r.address.clone()).collect();
+    for r in &mut resources {
+        let key = config_key(r);
+        let config_resource = config.get(&key);
+        r.region = resolver.region_of(
+            r,
+            config_resource.and_then(|c| c.provider_config_key.as_deref()),
+        );
+        if let Some(c) = config_resource {
+            r.references = resolve_references(r, &c.references, &addresses);
+        }
+    }
+    resources
+}
+
+/// Managed resources of a module tree, values redacted by `sensitive_values`.
+fn walk_module(module: Module, out: &mut Vec<Resource>, action: Action) {
+    let module_address = module.address.unwrap_or_default();
+    for pr in module.resources {
+        if pr.mode != "managed" {
+            // Data sources are read, not billed.
+            continue;
+        }
+        let mut values = pr.values;
+        redact(&mut values, &pr.sensitive_values);
+        out.push(new_resource(
+            &pr.address,
+            &module_address,
+            &pr.resource_type,
+            &pr.name,
+            values,
+            action,
+        ));
+    }
+    for child in module.child_modules {
+        walk_module(child, out, action);
+    }
+}
+
+fn new_resource(
+    address: &str,
+    module_address: &str,
+    resource_type: &str,
+    name: &str,
+    values: Value,
+    action: Action,
+) -> Resource {
+    Resource {
+        address: address.to_string(),
+        module_address: module_address.to_string(),
+        resource_type: resource_type.to_string(),
+        name: name.to_string(),
+        region: String::new(),
+        values,
+        unknown: Vec::new(),
+        references: BTreeMap::new(),
+        action,
+    }
+}
+
+fn load_raw_state(
+    resources: Vec<RawStateResource>,
+    _path: &Path,
+    options: &LoadOptions,
+) -> Result<Resources> {
+    let configuration = Configuration::default();
+    let variables = BTreeMap::new();
+    let resolver = RegionResolver::new(&configuration, &variables, options);
+    let mut out = Vec::new();
+    for rs in resources {
+        if rs.mode != "managed" {
+            continue;
+        }
+        let module = rs.module.unwrap_or_default();
+        for inst in rs.instances {
+            let key = match &inst.index_key {
+                Some(Value::Number(n)) => format!("[{n}]"),
+                Some(Value::String(s)) => {
+                    format!("[{}]", serde_json::to_string(s).unwrap_or_default())
+                }
+                _ => String::new(),
+            };
+            let base = format!("{}.{}{key}", rs.resource_type, rs.name);
+            let address = if module.is_empty() {
+                base
+            } else {
+                format!("{module}.{base}")
+            };
+            let mut values = inst.attributes;
+            for path in &inst.sensitive_attributes {
+                redact_state_path(&mut values, path);
+            }
+            out.push(new_resource(
+                &address,
+                &module,
+                &rs.resource_type,
+                &rs.name,
+                values,
+                Action::NoOp,
+            ));
+        }
+    }
+    let out = finish(out, &resolver, &ConfigIndex::default());
+    Ok(Resources {
+        before: out.clone(),
+        after: out,
+        kind: InputKind::State,
+    })
+}
+
+/// Replaces every value `mask` marks `true` by null. Masks mirror the value's shape.
+pub fn redact(value: &mut Value, mask: &Value) {
+    match (value, mask) {
+        (v, Value::Bool(true)) => *v = Value::Null,
+        (Value::Object(map), Value::Object(m)) => {
+            for (k, sub) in m {
+                if let Some(v) = map.get_mut(k) {
+                    redact(v, sub);
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(m)) => {
+            for (v, sub) in items.iter_mut().zip(m) {
+                redact(v, sub);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A raw state's sensitive path: `[{"type":"get_attr","value":"password"}, {"type":"index",...}]`.
+fn redact_state_path(value: &mut Value, path: &Value) {
+    let Some(steps) = path.as_array() else { return };
+    let mut current = value;
+    for step in steps {
+        let key = step.get("value");
+        let next = match (current, key) {
+            (Value::Object(map), Some(Value::String(k))) => map.get_mut(k),
+            (Value::Array(items), Some(Value::Number(n))) => {
+                n.as_u64().and_then(|i| items.get_mut(i as usize))
+            }
+            (Value::Object(map), Some(Value::Object(k))) => k
+                .get("value")
+                .and_then(Value::as_str)
+                .and_then(|k| map.get_mut(k)),
+            _ => None,
+        };
+        match next {
+            Some(v) => current = v,
+            None => return,
+        }
+    }
+    *current = Value::Null;
+}
+
+/// Dotted paths whose value is `true` in an `after_unknown` mask.
+fn unknown_paths(mask: &Value) -> Vec<String> {
+    fn walk(v: &Value, prefix: &str, out: &mut Vec<String>) {
+        let join = |k: &str| {
+            if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
+        match v {
+            Value::Bool(true) => out.push(prefix.to_string()),
+            Value::Object(map) => {
+                for (k, sub) in map {
+                    walk(sub, &join(k), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, sub) in items.iter().enumerate() {
+                    walk(sub, &join(&i.to_string()), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(mask, "", &mut out);
+    out
+}
+
+/// Configuration resources by (module names, `type.name`), with their references per attribute.
+#[derive(Default)]
+struct ConfigIndex {
+    by_key: HashMap<(Vec<String>, String), IndexedConfig>,
+}
+
+struct IndexedConfig {
+    provider_config_key: Option<String>,
+    /// Attribute path → referenced `type.name` in the same module.
+    references: BTreeMap<String, Vec<String>>,
+}
+
+impl ConfigIndex {
+    fn get(&self, key: &(Vec<String>, String)) -> Option<&IndexedConfig> {
+        self.by_key.get(key)
+    }
+}
+
+fn index_configuration(configuration: &Configuration) -> ConfigIndex {
+    fn walk(module: &ConfigModule, path: &mut Vec<String>, index: &mut ConfigIndex) {
+        for r in &module.resources {
+            let mut references = BTreeMap::new();
+            collect_references(&r.expressions, "", &mut references);
+            index.by_key.insert(
+                (path.clone(), r.address.clone()),
+                IndexedConfig {
+                    provider_config_key: r.provider_config_key.clone(),
+                    references,
+                },
+            );
+        }
+        for (name, call) in &module.module_calls {
+            if let Some(child) = &call.module {
+                path.push(name.clone());
+                walk(child, path, index);
+                path.pop();
+            }
+        }
+    }
+    let mut index = ConfigIndex::default();
+    walk(&configuration.root_module, &mut Vec::new(), &mut index);
+    index
+}
+
+/// Walks an `expressions` object: attributes are `{"references": [...]}` or
+/// `{"constant_value": ...}`; nested blocks are objects or arrays of such objects.
+fn collect_references(
+    expressions: &BTreeMap<String, Value>,
+    prefix: &str,
+    out: &mut BTreeMap<String, Vec<String>>,
+) {
+    for (key, expr) in expressions {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match expr {
+            Value::Object(map)
+                if map.contains_key("references") || map.contains_key("constant_value") =>
+            {
+                if let Some(Value::Array(refs)) = map.get("references") {
+                    let targets: Vec<String> = refs
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(resource_reference)
+                        .collect();
+                    if !targets.is_empty() {
+                        let mut targets = targets;
+                        targets.dedup();
+                        out.insert(path, targets);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                let nested: BTreeMap<String, Value> = map.clone().into_iter().collect();
+                collect_references(&nested, &path, out);
+            }
+            Value::Array(blocks) => {
+                for (i, block) in blocks.iter().enumerate() {
+                    if let Value::Object(map) = block {
+                        let nested: BTreeMap<String, Value> = map.clone().into_iter().collect();
+                        collect_references(&nested, &format!("{path}.{i}"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `aws_launch_template.workers.id` → `aws_launch_template.workers`; not resources → None.
+fn resource_reference(reference: &str) -> Option<String> {
+    let steps = address::steps(reference);
+    let first = *steps.first()?;
+    if matches!(
+        first,
+        "var" | "local" | "module" | "data" | "each" | "count" | "path" | "terraform" | "self"
+    ) {
+        return None;
+    }
+    let name = address::without_key(steps.get(1)?);
+    Some(format!("{first}.{name}"))
+}
+
+fn config_key(r: &Resource) -> (Vec<String>, String) {
+    (
+        address::module_names(&r.module_address),
+        format!("{}.{}", r.resource_type, r.name),
+    )
+}
+
+/// Turns `type.name` references into the full addresses of instances on the same side: the
+/// same module instance, and the same instance key when the target has several instances.
+fn resolve_references(
+    from: &Resource,
+    references: &BTreeMap<String, Vec<String>>,
+    addresses: &[String],
+) -> BTreeMap<String, Vec<String>> {
+    let prefix = if from.module_address.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", from.module_address)
+    };
+    let own_key = address::instance_key(&from.address);
+    let mut out = BTreeMap::new();
+    for (path, targets) in references {
+        let mut resolved = Vec::new();
+        for target in targets {
+            let base = format!("{prefix}{target}");
+            let instances: Vec<&String> = addresses
+                .iter()
+                .filter(|a| {
+                    **a == base || (a.starts_with(&base) && a[base.len()..].starts_with('['))
+                })
+                .collect();
+            let chosen = match instances.as_slice() {
+                [one] => Some((*one).clone()),
+                many => own_key
+                    .map(|k| format!("{base}{k}"))
+                    .filter(|a| many.contains(&a)),
+            };
+            resolved.extend(chosen);
+        }
+        if !resolved.is_empty() {
+            out.insert(path.clone(), resolved);
+        }
+    }
+    out
+}

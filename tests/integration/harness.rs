@@ -1,0 +1,110 @@
+//! Small helpers: run the binary, read its JSON report, find a component's numbers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("fixtures").join(rel)
+}
+
+/// A `plancost` command with a clean environment (no region, no colour, fixed timestamp).
+pub fn plancost() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plancost"));
+    cmd.current_dir(repo())
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("PLANCOST_PRICES")
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1795771800");
+    cmd
+}
+
+pub fn run(args: &[&str]) -> Output {
+    plancost()
+        .args(args)
+        .output()
+        .expect("the plancost binary runs")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `plancost breakdown --format json` of a plan; panics with stderr when it fails.
+pub fn breakdown_json(plan: &Path) -> Value {
+    let out = run(&["breakdown", "--format", "json", plan.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "breakdown of {} failed: {}",
+        plan.display(),
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("the JSON report parses")
+}
+
+pub fn dec(text: &str) -> Decimal {
+    text.parse()
+        .unwrap_or_else(|_| panic!("{text:?} is a decimal"))
+}
+
+/// A decimal string field of the report.
+pub fn money(value: &Value) -> Decimal {
+    dec(value
+        .as_str()
+        .unwrap_or_else(|| panic!("{value} is a decimal string")))
+}
+
+pub fn project(report: &Value) -> &Value {
+    &report["projects"][0]
+}
+
+pub fn resource<'a>(report: &'a Value, address: &str) -> &'a Value {
+    project(report)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("no resource {address} in the report"))
+}
+
+/// The component of `address` whose name starts with `prefix`.
+pub fn component<'a>(report: &'a Value, address: &str, prefix: &str) -> &'a Value {
+    resource(report, address)["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no component {prefix:?} on {address}"))
+}
+
+/// Asserts a component's monthly cost and unit price.
+pub fn assert_component(
+    report: &Value,
+    address: &str,
+    prefix: &str,
+    unit_price: &str,
+    monthly_cost: &str,
+) {
+    let c = component(report, address, prefix);
+    assert_eq!(
+        money(&c["unit_price"]),
+        dec(unit_price),
+        "unit price of {address} / {prefix}"
+    );
+    assert_eq!(
+        money(&c["monthly_cost"]),
+        dec(monthly_cost),
+        "monthly cost of {address} / {prefix}"
+    );
+}

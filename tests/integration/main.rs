@@ -1,0 +1,8 @@
+//! The one integration-test binary: runs the `plancost` binary over the fixtures.
+//! Each module holds the tests of one concern; the harness below keeps them short.
+
+mod bad_input;
+mod harness;
+mod prices;
+mod resources;
+mod secrets;
