@@ -46,6 +46,9 @@ enum Command {
         /// A price file made by `plancost prices import --out`, used before the bundled prices.
         #[arg(long, env = "PLANCOST_PRICES")]
         prices: Option<PathBuf>,
+        /// Usage assumptions in Infracost's usage-file format (infracost-usage.yml).
+        #[arg(long)]
+        usage_file: Option<PathBuf>,
     },
     /// Manage price data.
     Prices {
@@ -128,6 +131,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             format,
             out,
             prices,
+            usage_file,
         } => {
             let options = BreakdownOptions {
                 paths,
@@ -138,8 +142,15 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                     prices_file: prices,
                 },
                 generated_at: None,
+                usage_file,
             };
-            let report = plancost::breakdown(&options)?;
+            let outcome = plancost::breakdown(&options)?;
+            if !cli.quiet {
+                for w in &outcome.warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
+            let report = outcome.report;
             let color = color && out.is_none();
             write_output(&report::render(&report, format.into(), color), out.as_ref())?;
             Ok(0)

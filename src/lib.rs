@@ -14,6 +14,7 @@ pub mod report;
 pub mod terraform;
 pub mod time;
 pub mod usage;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,13 +39,41 @@ pub struct BreakdownOptions {
     pub prices: PriceOptions,
     /// The report's `generated_at`; now when `None`.
     pub generated_at: Option<String>,
+    /// A usage file in Infracost's format.
+    pub usage_file: Option<PathBuf>,
+}
+
+/// A report and the warnings met while making it (unknown usage keys, ...), which the binary
+/// prints on standard error.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub report: report::Report,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a usage file, turning its warnings into `file:line: message` lines.
+pub fn load_usage(
+    path: Option<&std::path::Path>,
+    warnings: &mut Vec<String>,
+) -> Result<usage::Usage> {
+    let Some(path) = path else {
+        return Ok(usage::Usage::default());
+    };
+    let (usage, found) = usage::load_file(path)?;
+    warnings.extend(
+        found
+            .into_iter()
+            .map(|w| format!("{}:{}: {}", path.display(), w.line, w.message)),
+    );
+    Ok(usage)
 }
 
 /// Prices every path (plan or state JSON) as one project each.
-pub fn breakdown(options: &BreakdownOptions) -> Result<report::Report> {
+pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let file_bytes = read_prices_file(&options.prices)?;
     let book = open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
-    let usage = usage::Usage::default();
+    let mut warnings = Vec::new();
+    let usage = load_usage(options.usage_file.as_deref(), &mut warnings)?;
     let categories = BTreeMap::new();
     let mut used = estimate::SourcesUsed::default();
     let mut projects = Vec::new();
@@ -67,7 +96,10 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<report::Report> {
         .generated_at
         .clone()
         .unwrap_or_else(time::now_rfc3339);
-    Ok(estimate::report(projects, &book, used, generated_at))
+    Ok(Outcome {
+        report: estimate::report(projects, &book, used, generated_at),
+        warnings,
+    })
 }
 
 fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {

@@ -112,3 +112,100 @@ mod tests {
         ));
     }
 }
+
+/// A problem in a usage file that does not stop pricing (an unknown key, most likely a typo):
+/// reported with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageWarning {
+    pub line: usize,
+    pub message: String,
+}
+
+/// The file as written: Infracost's `infracost-usage.yml`, version 0.1.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageFile {
+    version: serde_saphyr::Spanned<Value>,
+    #[serde(default)]
+    resource_usage: BTreeMap<String, BTreeMap<String, serde_saphyr::Spanned<Value>>>,
+    #[serde(default)]
+    resource_type_default_usage: BTreeMap<String, BTreeMap<String, serde_saphyr::Spanned<Value>>>,
+}
+
+/// Reads a usage file. Unknown keys of resource types plancost prices come back as warnings
+/// (with the line), not errors: a file shared with other tools may carry keys for them.
+pub fn load_file(path: &std::path::Path) -> crate::Result<(Usage, Vec<UsageWarning>)> {
+    let file: UsageFile = crate::yaml::read(path)?;
+    let version_ok = match &file.version.value {
+        Value::String(s) => s == "0.1",
+        Value::Number(n) => n.to_string() == "0.1",
+        _ => false,
+    };
+    if !version_ok {
+        let l = file.version.referenced;
+        return Err(crate::Error::input_at(
+            path,
+            crate::error::Position {
+                line: l.line() as usize,
+                column: l.column() as usize,
+            },
+            "usage file version must be 0.1 (Infracost's format)",
+        ));
+    }
+    let mut warnings = Vec::new();
+    let mut check = |resource_type: &str,
+                     values: &BTreeMap<String, serde_saphyr::Spanned<Value>>,
+                     what: &str| {
+        let Some(known) = crate::aws::usage_keys(resource_type) else {
+            return;
+        };
+        for (key, value) in values {
+            if !known.contains(&key.as_str()) {
+                warnings.push(UsageWarning {
+                    line: value.referenced.line() as usize,
+                    message: if known.is_empty() {
+                        format!("{what}: unknown usage key {key:?}: plancost reads no usage for {resource_type}")
+                    } else {
+                        format!(
+                            "{what}: unknown usage key {key:?} for {resource_type} (known: {})",
+                            known.join(", ")
+                        )
+                    },
+                });
+            }
+        }
+    };
+    let mut usage = Usage::default();
+    for (resource_type, values) in &file.resource_type_default_usage {
+        check(resource_type, values, resource_type);
+        usage.by_type.insert(resource_type.clone(), unspan(values));
+    }
+    for (address, values) in &file.resource_usage {
+        let resource_type = address_type(address);
+        check(&resource_type, values, address);
+        if address.contains("[*]") {
+            usage.wildcards.push((address.clone(), unspan(values)));
+        } else {
+            usage.by_address.insert(address.clone(), unspan(values));
+        }
+    }
+    warnings.sort_by_key(|w| w.line);
+    Ok((usage, warnings))
+}
+
+fn unspan(values: &BTreeMap<String, serde_saphyr::Spanned<Value>>) -> UsageValues {
+    values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect()
+}
+
+/// The resource type of an address: the step before the name, after any `module.x` pairs.
+fn address_type(address: &str) -> String {
+    let steps = crate::terraform::address::steps(address);
+    let mut i = 0;
+    while i + 1 < steps.len() && steps[i] == "module" {
+        i += 2;
+    }
+    steps.get(i).map(|s| s.to_string()).unwrap_or_default()
+}

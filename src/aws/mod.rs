@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::model::Resource;
 use crate::usage::UsageValues;
 
-pub use registry::{map_resource, wanted};
+pub use registry::{map_resource, usage_keys, wanted};
 
 /// What a mapping may look at besides the resource itself.
 pub struct Context<'a> {

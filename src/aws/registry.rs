@@ -117,6 +117,26 @@ pub fn map_resource(resource: &Resource, ctx: &Context) -> Mapping {
     }
 }
 
+/// Usage keys each priced type reads from a usage file (Infracost's names, plus plancost's own
+/// documented additions); `None` for types plancost does not price, whose keys go unchecked.
+pub fn usage_keys(resource_type: &str) -> Option<&'static [&'static str]> {
+    USAGE_KEYS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, keys)| *keys)
+}
+
+/// Keys read per type. `monthly_hrs` and `spot_price_hourly` are plancost's additions.
+const USAGE_KEYS: &[(&str, &[&str])] = &[
+    ("aws_ebs_volume", &[]),
+    ("aws_eks_cluster", &[]),
+    (
+        "aws_eks_node_group",
+        &["instances", "monthly_hrs", "spot_price_hourly"],
+    ),
+    ("aws_instance", &["monthly_hrs", "spot_price_hourly"]),
+];
+
 pub fn is_supported_type(resource_type: &str) -> bool {
     MAPPINGS.iter().any(|(t, _)| *t == resource_type) || FREE.contains(&resource_type)
 }

@@ -6,3 +6,4 @@ mod harness;
 mod prices;
 mod resources;
 mod secrets;
+mod usage;

@@ -1,0 +1,59 @@
+//! YAML input (usage files, `plancost.yml`) with the limits hostile files need: duplicate keys
+//! are errors, alias expansion is bounded (no "billion laughs"), and every error carries the
+//! file, line and column. Error messages never show the offending source line, so a secret in a
+//! malformed file does not reach the terminal or a CI log.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Position, Result};
+
+/// Parses `text` (the contents of `path`) into `T`.
+pub fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        with_snippet: false,
+        strict_booleans: true,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let position = e.location().map(|l| Position {
+            line: l.line() as usize,
+            column: l.column() as usize,
+        });
+        let message = plain_message(&e.to_string());
+        match position {
+            Some(p) => Error::input_at(path, p, message),
+            None => Error::input(path, message),
+        }
+    })
+}
+
+/// Reads and parses a YAML file.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    parse(path, &text)
+}
+
+/// The parser's message without its own location suffix (the position is shown once, in front).
+fn plain_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message);
+    // The parser suggests its own options to its programmer; that is no help to a user.
+    let first = first
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(first);
+    match first.find(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
