@@ -50,6 +50,31 @@ enum Command {
         #[arg(long)]
         usage_file: Option<PathBuf>,
     },
+    /// Cost change of a plan (prior state against planned values), or of PATH against an
+    /// earlier JSON report.
+    Diff {
+        path: PathBuf,
+        /// An earlier `--format json` report to compare with.
+        #[arg(long)]
+        compare_to: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, env = "PLANCOST_PRICES")]
+        prices: Option<PathBuf>,
+        #[arg(long)]
+        usage_file: Option<PathBuf>,
+    },
+    /// Combine JSON reports of several projects (monorepos, CI matrices) into one.
+    Merge {
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
@@ -125,6 +150,7 @@ fn env_region() -> Option<String> {
 
 fn execute(cli: Cli) -> Result<i32, Error> {
     let color = color_wanted(&cli);
+    let quiet = cli.quiet;
     match cli.command {
         Command::Breakdown {
             paths,
@@ -145,28 +171,75 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 usage_file,
             };
             let outcome = plancost::breakdown(&options)?;
-            if !cli.quiet {
-                for w in &outcome.warnings {
-                    eprintln!("warning: {w}");
-                }
-            }
+            print_warnings(quiet, &outcome.warnings);
             let report = outcome.report;
             let color = color && out.is_none();
             write_output(&report::render(&report, format.into(), color), out.as_ref())?;
+            Ok(0)
+        }
+        Command::Diff {
+            path,
+            compare_to,
+            format,
+            out,
+            prices,
+            usage_file,
+        } => {
+            let options = BreakdownOptions {
+                paths: vec![path],
+                load: terraform::LoadOptions {
+                    env_region: env_region(),
+                },
+                prices: PriceOptions {
+                    prices_file: prices,
+                },
+                generated_at: None,
+                usage_file,
+            };
+            let outcome = plancost::breakdown(&options)?;
+            print_warnings(quiet, &outcome.warnings);
+            let mut report = outcome.report;
+            if let Some(earlier) = compare_to {
+                let before = plancost::diff::read_report(&earlier)?;
+                plancost::diff::compare(&mut report, &before, &earlier.display().to_string())?;
+            }
+            let color = color && out.is_none();
+            let text = match format {
+                FormatArg::Table => report::diff_table::render(&report, color),
+                other => report::render(&report, other.into(), color),
+            };
+            write_output(&text, out.as_ref())?;
+            Ok(0)
+        }
+        Command::Merge {
+            reports,
+            format,
+            out,
+        } => {
+            let mut read = Vec::new();
+            for path in &reports {
+                read.push((
+                    path.display().to_string(),
+                    plancost::diff::read_report(path)?,
+                ));
+            }
+            let merged = plancost::diff::merge(read, plancost::time::now_rfc3339())?;
+            let color = color && out.is_none();
+            write_output(&report::render(&merged, format.into(), color), out.as_ref())?;
             Ok(0)
         }
         Command::Prices { command } => match command {
             PricesCommand::Import { paths, out, root } => {
                 let mut set = pricing::PriceSet::default();
                 let summary = pricing::import::import_paths(&paths, root.as_deref(), &mut set)?;
-                if !cli.quiet {
+                if !quiet {
                     for (file, what) in &summary.files {
                         eprintln!("imported {}: {what}", file.display());
                     }
                 }
                 let bytes = pricing::snapshot::write(&set);
                 write_atomically(&out, &bytes)?;
-                if !cli.quiet {
+                if !quiet {
                     eprintln!(
                         "wrote {} ({} products, {} sources)",
                         out.display(),
@@ -189,6 +262,14 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 Ok(0)
             }
         },
+    }
+}
+
+fn print_warnings(quiet: bool, warnings: &[String]) {
+    if !quiet {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
     }
 }
 

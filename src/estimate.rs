@@ -74,6 +74,10 @@ pub fn price_project(
                     monthly_cost: p.total(),
                     past_monthly_cost: past.map_or(Decimal::ZERO, |b| b.total()),
                     components: components.clone(),
+                    past_components: match past {
+                        Some(b) if p.resource.action.is_change() => b.components().to_vec(),
+                        _ => Vec::new(),
+                    },
                 });
             }
             Outcome::Skipped(reason) => skipped.push(Skipped {
@@ -98,6 +102,7 @@ pub fn price_project(
                 monthly_cost: Decimal::ZERO,
                 past_monthly_cost: b.total(),
                 components: Vec::new(),
+                past_components: b.components().to_vec(),
             });
         }
     }
@@ -193,6 +198,13 @@ enum Outcome {
 }
 
 impl Priced<'_> {
+    fn components(&self) -> &[ComponentReport] {
+        match &self.outcome {
+            Outcome::Priced { components, .. } => components,
+            Outcome::Skipped(_) => &[],
+        }
+    }
+
     fn total(&self) -> Decimal {
         match &self.outcome {
             Outcome::Priced { components, .. } => {

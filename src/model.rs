@@ -24,6 +24,8 @@ pub enum Action {
     Delete,
     /// Delete then create, or create then delete: both are a replacement for cost purposes.
     Replace,
+    /// Written `no-op`, as Terraform writes it.
+    #[serde(rename = "no-op")]
     NoOp,
     Read,
 }

@@ -2,6 +2,7 @@
 //! Every output format renders this one structure; `diff --compare-to`, `merge` and `comment`
 //! read it back from JSON.
 
+pub mod diff_table;
 pub mod json;
 pub mod table;
 
@@ -72,6 +73,9 @@ pub struct ResourceReport {
     pub monthly_cost: Decimal,
     pub past_monthly_cost: Decimal,
     pub components: Vec<ComponentReport>,
+    /// The components before the change, for resources the plan (or the comparison) changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub past_components: Vec<ComponentReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,6 +193,55 @@ pub fn money(amount: Decimal) -> String {
         ""
     };
     format!("{sign}${grouped}.{frac}")
+}
+
+impl ProjectReport {
+    /// Recomputes categories and totals from the resources (after a comparison changed them).
+    pub fn recompute_totals(&mut self) {
+        let mut categories: BTreeMap<Category, Decimal> =
+            Category::ALL.iter().map(|c| (*c, Decimal::ZERO)).collect();
+        for r in &self.resources {
+            *categories.entry(r.category).or_default() += r.monthly_cost;
+        }
+        self.categories = categories
+            .into_iter()
+            .map(|(c, d)| (c, d.normalize()))
+            .collect();
+        self.total_monthly_cost = self
+            .resources
+            .iter()
+            .map(|r| r.monthly_cost)
+            .sum::<Decimal>()
+            .normalize();
+        self.past_total_monthly_cost = self
+            .resources
+            .iter()
+            .map(|r| r.past_monthly_cost)
+            .sum::<Decimal>()
+            .normalize();
+        self.diff_monthly_cost =
+            (self.total_monthly_cost - self.past_total_monthly_cost).normalize();
+    }
+}
+
+impl Report {
+    /// Recomputes the report's totals from its projects.
+    pub fn recompute_totals(&mut self) {
+        self.total_monthly_cost = self
+            .projects
+            .iter()
+            .map(|p| p.total_monthly_cost)
+            .sum::<Decimal>()
+            .normalize();
+        self.past_total_monthly_cost = self
+            .projects
+            .iter()
+            .map(|p| p.past_total_monthly_cost)
+            .sum::<Decimal>()
+            .normalize();
+        self.diff_monthly_cost =
+            (self.total_monthly_cost - self.past_total_monthly_cost).normalize();
+    }
 }
 
 #[cfg(test)]
