@@ -227,7 +227,15 @@ fn price_side<'r>(
             resources,
             usage: input.usage.for_resource(resource),
         };
-        let outcome = match aws::map_resource(resource, &ctx) {
+        let mapping = aws::map_resource(resource, &ctx);
+        let type_errors = resource.type_errors.take();
+        if !type_errors.is_empty() {
+            return Err(Error::input(
+                &input.path,
+                format!("{}: {}", resource.address, type_errors.join("; ")),
+            ));
+        }
+        let outcome = match mapping {
             Mapping::Free => {
                 out.push(Priced {
                     resource,
@@ -264,6 +272,19 @@ fn price_side<'r>(
             .get(&resource.resource_type)
             .copied()
             .unwrap_or(default_category);
+        if let Some(c) = components.iter().find(|c| {
+            c.monthly_quantity
+                .value()
+                .is_some_and(|q| q.is_sign_negative() && !q.is_zero())
+        }) {
+            return Err(Error::input(
+                &input.path,
+                format!(
+                    "{}: {} comes out negative; check the values it is computed from",
+                    resource.address, c.name
+                ),
+            ));
+        }
         let mut reports = Vec::with_capacity(components.len());
         let mut unpriced = Vec::new();
         for component in components {

@@ -81,6 +81,9 @@ pub struct Resource {
     /// (e.g. `launch_template.id` → `aws_launch_template.workers`), resolved to full addresses.
     pub references: BTreeMap<String, Vec<String>>,
     pub action: Action,
+    /// Attributes a mapping read that hold a value of the wrong type (e.g. a size that is a
+    /// string): pricing stops with an input error naming them, instead of pricing a guess.
+    pub type_errors: std::cell::RefCell<Vec<String>>,
 }
 
 impl Resource {
@@ -90,16 +93,46 @@ impl Resource {
     }
 
     pub fn str(&self, path: &str) -> Option<&str> {
-        self.get(path).and_then(Value::as_str)
+        let value = self.get(path)?;
+        let s = value.as_str();
+        if s.is_none() {
+            self.type_error(path, "a string");
+        }
+        s
     }
 
     /// A number at `path`, read exactly (JSON numbers are parsed from their text, never via f64).
+    /// Numbers beyond ±10^15 are refused as absurd: no AWS quantity is that large, and refusing
+    /// them keeps every later product of quantities and prices far from `Decimal`'s limit.
     pub fn decimal(&self, path: &str) -> Option<Decimal> {
-        self.get(path).and_then(json_decimal)
+        let value = self.get(path)?;
+        match json_decimal(value) {
+            Some(d) if d.abs() <= MAX_QUANTITY => Some(d),
+            // A JSON number rust_decimal cannot hold (1e300) is absurd in the same way.
+            Some(_) | None if value.is_number() => {
+                self.type_error(path, "a number no larger than 10^15");
+                None
+            }
+            _ => {
+                self.type_error(path, "a number");
+                None
+            }
+        }
     }
 
     pub fn bool(&self, path: &str) -> Option<bool> {
-        self.get(path).and_then(Value::as_bool)
+        let value = self.get(path)?;
+        let b = value.as_bool();
+        if b.is_none() {
+            self.type_error(path, "true or false");
+        }
+        b
+    }
+
+    fn type_error(&self, path: &str, expected: &str) {
+        self.type_errors
+            .borrow_mut()
+            .push(format!("{path} must be {expected}"));
     }
 
     /// True when Terraform says the value at `path` (or a parent of it) is known only after apply.
@@ -113,6 +146,15 @@ impl Resource {
     pub fn references(&self, path: &str) -> &[String] {
         self.references.get(path).map(Vec::as_slice).unwrap_or(&[])
     }
+}
+
+/// The largest number a resource attribute may hold (see [`Resource::decimal`]).
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+#[cfg(test)]
+#[test]
+fn max_quantity_is_ten_to_the_fifteenth() {
+    assert_eq!(MAX_QUANTITY, Decimal::from(1_000_000_000_000_000u64));
 }
 
 /// Walks a dotted path through objects and arrays.

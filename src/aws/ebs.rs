@@ -158,16 +158,16 @@ pub fn volume_components(
 /// Reads a block-device object (`root_block_device.0`, `ebs_block_device.N`,
 /// `block_device_mappings.N.ebs.0`). `default_type` applies when the type is unset.
 pub fn block_device(resource: &Resource, path: &str, default_type: &str) -> Option<Volume> {
-    let get = |k: &str| resource.get(&format!("{path}.{k}"));
-    let size = get("volume_size").and_then(crate::model::json_decimal)?;
+    let at = |k: &str| format!("{path}.{k}");
+    let size = resource.decimal(&at("volume_size"))?;
     Some(Volume {
-        volume_type: get("volume_type")
-            .and_then(|v| v.as_str())
+        volume_type: resource
+            .str(&at("volume_type"))
             .filter(|s| !s.is_empty())
             .unwrap_or(default_type)
             .to_string(),
         size_gb: size,
-        iops: get("iops").and_then(crate::model::json_decimal),
-        throughput: get("throughput").and_then(crate::model::json_decimal),
+        iops: resource.decimal(&at("iops")),
+        throughput: resource.decimal(&at("throughput")),
     })
 }

@@ -389,6 +389,7 @@ fn new_resource(
         unknown: Vec::new(),
         references: BTreeMap::new(),
         action,
+        type_errors: Default::default(),
     }
 }
 
