@@ -50,11 +50,51 @@ enum Command {
         #[arg(long)]
         usage_file: Option<PathBuf>,
     },
+    /// Price every project of the configuration and hold it against its budget and the
+    /// policies (exit 1 when a check fails).
+    Check {
+        /// Projects to check, by name (default: all).
+        projects: Vec<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
         command: PricesCommand,
     },
+}
+
+/// Where the configuration and prices come from.
+#[derive(clap::Args)]
+struct ConfigArgs {
+    /// The configuration file (projects, budgets, policies, scenarios, assumptions).
+    #[arg(long, default_value = "plancost.yml")]
+    config: PathBuf,
+    /// A price file made by `plancost prices import --out`, used before the bundled prices.
+    #[arg(long, env = "PLANCOST_PRICES")]
+    prices: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    fn options(self, projects: Vec<String>) -> plancost::check::ConfigOptions {
+        plancost::check::ConfigOptions {
+            config: self.config,
+            projects,
+            load: terraform::LoadOptions {
+                env_region: env_region(),
+            },
+            prices: PriceOptions {
+                prices_file: self.prices,
+            },
+            generated_at: None,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -82,6 +122,7 @@ enum PricesCommand {
 enum FormatArg {
     Table,
     Json,
+    Markdown,
 }
 
 impl From<FormatArg> for Format {
@@ -89,6 +130,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
         }
     }
 }
@@ -155,6 +197,23 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             write_output(&report::render(&report, format.into(), color), out.as_ref())?;
             Ok(0)
         }
+        Command::Check {
+            projects,
+            config,
+            format,
+            out,
+        } => {
+            let outcome = plancost::check::check(&config.options(projects))?;
+            print_warnings(cli.quiet, &outcome.warnings);
+            let report = outcome.report;
+            let color = color && out.is_none();
+            write_output(&report::render(&report, format.into(), color), out.as_ref())?;
+            Ok(report
+                .budget
+                .as_ref()
+                .map(plancost::budget::exit_code)
+                .unwrap_or(0))
+        }
         Command::Prices { command } => match command {
             PricesCommand::Import { paths, out, root } => {
                 let mut set = pricing::PriceSet::default();
@@ -189,6 +248,14 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 Ok(0)
             }
         },
+    }
+}
+
+fn print_warnings(quiet: bool, warnings: &[String]) {
+    if !quiet {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
     }
 }
 

@@ -6,6 +6,9 @@
 //! components together into a [`report::Report`], which [`report`] renders.
 
 pub mod aws;
+pub mod budget;
+pub mod check;
+pub mod config;
 pub mod error;
 pub mod estimate;
 pub mod model;
@@ -102,7 +105,7 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     })
 }
 
-fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
     options
         .prices_file
         .as_ref()
