@@ -69,6 +69,7 @@ pub fn evaluate(
     if let Some(limit) = policy.max_monthly_increase_percent {
         let past = project.past_total_monthly_cost;
         if past > Decimal::ZERO {
+            // Judged on the full quotient; reported to 4 decimal places.
             let percent = project.diff_monthly_cost * Decimal::ONE_HUNDRED / past;
             push(
                 "max_monthly_increase_percent".into(),
@@ -77,6 +78,10 @@ pub fn evaluate(
                 percent,
                 true,
             );
+            if let Some(c) = checks.last_mut() {
+                c.actual = c.actual.round_dp(4).normalize();
+                c.headroom = c.headroom.round_dp(4).normalize();
+            }
         }
     }
     let unpriced = unpriced_changed(project);
