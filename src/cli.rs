@@ -63,6 +63,16 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Price the growth scenarios of the configuration beside the estimate's figures (exit 1
+    /// when a scenario exceeds its budget).
+    Forecast {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
@@ -213,6 +223,21 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 .as_ref()
                 .map(plancost::budget::exit_code)
                 .unwrap_or(0))
+        }
+        Command::Forecast {
+            config,
+            format,
+            out,
+        } => {
+            let (forecast, warnings) = plancost::forecast::forecast(&config.options(Vec::new()))?;
+            print_warnings(cli.quiet, &warnings);
+            let text = match format {
+                FormatArg::Table => plancost::forecast::render_table(&forecast),
+                FormatArg::Json => plancost::forecast::render_json(&forecast),
+                FormatArg::Markdown => plancost::forecast::render_markdown(&forecast),
+            };
+            write_output(&text, out.as_ref())?;
+            Ok(plancost::forecast::exit_code(&forecast))
         }
         Command::Prices { command } => match command {
             PricesCommand::Import { paths, out, root } => {

@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod estimate;
+pub mod forecast;
 pub mod model;
 pub mod pricing;
 pub mod report;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod budget;
+mod forecast;
 mod harness;
 mod prices;
 mod resources;
