@@ -73,6 +73,20 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compare the unit prices and arithmetic an estimate assumed (the configuration's
+    /// `assumptions`) with the price book.
+    Audit {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Deviations up to this many percent are not flagged (default: the configuration's
+        /// `tolerance_percent`, else 1).
+        #[arg(long, value_name = "PCT")]
+        tolerance: Option<rust_decimal::Decimal>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
@@ -238,6 +252,27 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             };
             write_output(&text, out.as_ref())?;
             Ok(plancost::forecast::exit_code(&forecast))
+        }
+        Command::Audit {
+            config,
+            tolerance,
+            format,
+            out,
+        } => {
+            if tolerance.is_some_and(|t| t.is_sign_negative()) {
+                return Err(Error::Usage("--tolerance cannot be negative".into()));
+            }
+            let text_of = match format {
+                FormatArg::Table => plancost::audit::render_table,
+                FormatArg::Json => plancost::audit::render_json,
+                FormatArg::Markdown => {
+                    return Err(Error::Usage("audit writes --format table or json".into()));
+                }
+            };
+            let (audit, warnings) = plancost::audit::audit(&config.options(Vec::new()), tolerance)?;
+            print_warnings(cli.quiet, &warnings);
+            write_output(&text_of(&audit), out.as_ref())?;
+            Ok(0)
         }
         Command::Prices { command } => match command {
             PricesCommand::Import { paths, out, root } => {

@@ -481,6 +481,30 @@ mod tests {
     }
 
     #[test]
+    fn the_repositorys_configurations_are_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let main = load(&root.join("plancost.yml")).unwrap();
+        assert_eq!(main.config.projects.len(), 2);
+        assert_eq!(main.config.scenarios.len(), 12);
+        assert_eq!(main.config.assumptions.prices.len(), 30);
+        assert_eq!(main.config.assumptions.spot.len(), 1);
+        let plans = load(&root.join("fixtures/config/reference-plans.yml")).unwrap();
+        // The same budgets and assumptions, on the plans instead of the HCL.
+        for (a, b) in main.config.projects.iter().zip(&plans.config.projects) {
+            assert_eq!(a.budget, b.budget);
+        }
+        assert_eq!(main.config.policy, plans.config.policy);
+        assert_eq!(
+            format!("{:?}", main.config.assumptions),
+            format!("{:?}", plans.config.assumptions)
+        );
+        let estimates = |c: &Config| -> Vec<(Option<u64>, Option<Money>)> {
+            c.scenarios.iter().map(|s| (s.nodes, s.estimate)).collect()
+        };
+        assert_eq!(estimates(&main.config), estimates(&plans.config));
+    }
+
+    #[test]
     fn paths_resolve_against_the_configuration_directory() {
         let loaded = Loaded {
             path: PathBuf::from("conf/plancost.yml"),

@@ -5,6 +5,7 @@
 //! cost components; [`pricing`] answers their price queries; [`estimate`] puts the priced
 //! components together into a [`report::Report`], which [`report`] renders.
 
+pub mod audit;
 pub mod aws;
 pub mod budget;
 pub mod check;
