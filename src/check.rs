@@ -150,6 +150,9 @@ impl<'a> Pricer<'a> {
         }
         let mut project_usage = self.usage[&project_name].clone();
         if let Some(overrides) = usage {
+            let label = name.as_deref().unwrap_or(&project_name);
+            self.warnings
+                .extend(unknown_override_keys(label, overrides));
             project_usage.overlay(&overrides_usage(overrides));
         }
         estimate::price_project(
@@ -169,6 +172,34 @@ impl<'a> Pricer<'a> {
     pub fn finish(self) -> (SourcesUsed, Vec<String>) {
         (self.used, self.warnings)
     }
+}
+
+/// Keys of a scenario's usage values that no mapping reads (most likely typos, which would
+/// otherwise leave the scenario priced as if nothing changed).
+fn unknown_override_keys(scenario: &str, overrides: &UsageOverrides) -> Vec<String> {
+    let by_address = overrides
+        .resource_usage
+        .iter()
+        .map(|(address, v)| (crate::usage::address_type(address), address, v));
+    let by_type = overrides
+        .resource_type_default_usage
+        .iter()
+        .map(|(t, v)| (t.clone(), t, v));
+    let mut out = Vec::new();
+    for (resource_type, place, values) in by_address.chain(by_type) {
+        let Some(known) = crate::aws::usage_keys(&resource_type) else {
+            continue;
+        };
+        for key in values.keys() {
+            if !known.contains(&key.as_str()) {
+                out.push(format!(
+                    "scenario {scenario:?}: {place}: unknown usage key {key:?} for {resource_type} (known: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A scenario's usage values as a [`Usage`] (wildcard addresses kept apart, as in a file).

@@ -223,7 +223,7 @@ fn unspan(values: &BTreeMap<String, serde_saphyr::Spanned<Value>>) -> UsageValue
 }
 
 /// The resource type of an address: the step before the name, after any `module.x` pairs.
-fn address_type(address: &str) -> String {
+pub(crate) fn address_type(address: &str) -> String {
     let steps = crate::terraform::address::steps(address);
     let mut i = 0;
     while i + 1 < steps.len() && steps[i] == "module" {

@@ -389,3 +389,32 @@ fn configuration_errors_name_the_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no configuration file fixtures/config/none.yml"));
 }
+
+#[test]
+fn markdown_escapes_names_from_the_input() {
+    let out = run(&[
+        "check",
+        "--config",
+        "fixtures/config/hostile-names.yml",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = stdout(&out);
+    for raw in [
+        "<img", "[click]", "](https", "`code`", "**bold**", "@team", "x|y",
+    ] {
+        assert!(!md.contains(raw), "{raw:?} reaches the Markdown:\n{md}");
+    }
+    // Rendered as text: the characters are there as references.
+    assert!(
+        md.contains("x&#124;y &lt;img src=x onerror=alert(1)&gt;"),
+        "{md}"
+    );
+    // Each table row still has its six cells (no pipe escaped the cell).
+    let row = md
+        .lines()
+        .find(|l| l.contains("| total |"))
+        .expect("verdict row");
+    assert_eq!(row.matches('|').count(), 7, "{row}");
+}

@@ -133,3 +133,18 @@ fn a_configuration_without_scenarios_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_misspelt_usage_key_in_a_scenario_is_a_warning() {
+    let out = run(&[
+        "forecast",
+        "--config",
+        "fixtures/config/bad/scenario-typo.yml",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("scenario \"bigger\": aws_eks_node_group.gpu_spot: unknown usage key \"instance\" for aws_eks_node_group (known: instances"),
+        "{}",
+        stderr(&out)
+    );
+}
