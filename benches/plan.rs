@@ -26,15 +26,29 @@ fn main() {
 
     // 2. Typical run first: it is the one users feel.
     let phase2 = repo.join("infra/phase2/plan.json");
-    let typical = median(RUNS, || run_process(&bin, &["breakdown", "--format", "json", phase2.to_str().unwrap()], &repo).0);
-    println!("typical run (infra/phase2/plan.json, 118 resource changes): median {:.1} ms (target < 20 ms)", ms(typical));
+    let typical = median(RUNS, || {
+        run_process(
+            &bin,
+            &["breakdown", "--format", "json", phase2.to_str().unwrap()],
+            &repo,
+        )
+        .0
+    });
+    println!(
+        "typical run (infra/phase2/plan.json, 118 resource changes): median {:.1} ms (target < 20 ms)",
+        ms(typical)
+    );
 
     // 1. Large plan.
     let large = data.join(format!("large-plan-{REPLICAS}.json"));
     if !large.exists() {
         let started = Instant::now();
         generate_large_plan(&phase2, &large);
-        println!("generated {} in {:.1} s", large.display(), started.elapsed().as_secs_f64());
+        println!(
+            "generated {} in {:.1} s",
+            large.display(),
+            started.elapsed().as_secs_f64()
+        );
     }
     let size = std::fs::metadata(&large).expect("large plan").len();
     let bytes = std::fs::read(&large).expect("read large plan");
@@ -46,7 +60,18 @@ fn main() {
     drop(bytes);
     let mut rss = Vec::new();
     let breakdown = median(RUNS, || {
-        let (elapsed, peak) = run_process(&bin, &["breakdown", "--format", "json", "--out", "/dev/null", large.to_str().unwrap()], &repo);
+        let (elapsed, peak) = run_process(
+            &bin,
+            &[
+                "breakdown",
+                "--format",
+                "json",
+                "--out",
+                "/dev/null",
+                large.to_str().unwrap(),
+            ],
+            &repo,
+        );
         rss.extend(peak);
         elapsed
     });
@@ -86,7 +111,13 @@ fn run_process(bin: &Path, args: &[&str], dir: &Path) -> (Duration, Option<u64>)
     let gnu_time = Path::new("/usr/bin/time");
     let started = Instant::now();
     let output = if gnu_time.exists() {
-        Command::new(gnu_time).arg("-f").arg("%M").arg(bin).args(args).current_dir(dir).output()
+        Command::new(gnu_time)
+            .arg("-f")
+            .arg("%M")
+            .arg(bin)
+            .args(args)
+            .current_dir(dir)
+            .output()
     } else {
         Command::new(bin).args(args).current_dir(dir).output()
     }
@@ -99,7 +130,12 @@ fn run_process(bin: &Path, args: &[&str], dir: &Path) -> (Duration, Option<u64>)
     );
     let peak = gnu_time
         .exists()
-        .then(|| String::from_utf8_lossy(&output.stderr).lines().last().and_then(|l| l.trim().parse().ok()))
+        .then(|| {
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok())
+        })
         .flatten();
     (elapsed, peak)
 }
@@ -107,14 +143,18 @@ fn run_process(bin: &Path, args: &[&str], dir: &Path) -> (Duration, Option<u64>)
 /// Replicates the reference cluster's plan as `module.cluster["N"]` instances: planned values,
 /// resource changes and prior state per instance, one module call in the configuration.
 fn generate_large_plan(source: &Path, out: &Path) {
-    let plan: Value = serde_json::from_slice(&std::fs::read(source).expect("read phase2 plan")).expect("parse phase2 plan");
+    let plan: Value = serde_json::from_slice(&std::fs::read(source).expect("read phase2 plan"))
+        .expect("parse phase2 plan");
     let root = &plan["planned_values"]["root_module"];
     let mut child_modules = Vec::new();
     let mut changes = Vec::new();
     for i in 0..REPLICAS {
         let prefix = format!("module.cluster[\"{i}\"]");
         child_modules.push(prefix_module(root, &prefix));
-        for rc in plan["resource_changes"].as_array().expect("resource_changes") {
+        for rc in plan["resource_changes"]
+            .as_array()
+            .expect("resource_changes")
+        {
             let mut rc = rc.clone();
             let address = format!("{prefix}.{}", rc["address"].as_str().expect("address"));
             let module = match rc["module_address"].as_str() {
@@ -158,7 +198,8 @@ fn prefix_module(module: &Value, prefix: &str) -> Value {
         }
     }
     if let Some(children) = module["child_modules"].as_array() {
-        m["child_modules"] = Value::Array(children.iter().map(|c| prefix_module(c, prefix)).collect());
+        m["child_modules"] =
+            Value::Array(children.iter().map(|c| prefix_module(c, prefix)).collect());
     }
     m
 }

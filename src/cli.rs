@@ -75,11 +75,75 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Price every project of the configuration and hold it against its budget and the
+    /// policies (exit 1 when a check fails).
+    Check {
+        /// Projects to check, by name (default: all).
+        projects: Vec<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Price the growth scenarios of the configuration beside the estimate's figures (exit 1
+    /// when a scenario exceeds its budget).
+    Forecast {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compare the unit prices and arithmetic an estimate assumed (the configuration's
+    /// `assumptions`) with the price book.
+    Audit {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Deviations up to this many percent are not flagged (default: the configuration's
+        /// `tolerance_percent`, else 1).
+        #[arg(long, value_name = "PCT")]
+        tolerance: Option<rust_decimal::Decimal>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FormatArg,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
         command: PricesCommand,
     },
+}
+
+/// Where the configuration and prices come from.
+#[derive(clap::Args)]
+struct ConfigArgs {
+    /// The configuration file (projects, budgets, policies, scenarios, assumptions).
+    #[arg(long, default_value = "plancost.yml")]
+    config: PathBuf,
+    /// A price file made by `plancost prices import --out`, used before the bundled prices.
+    #[arg(long, env = "PLANCOST_PRICES")]
+    prices: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    fn options(self, projects: Vec<String>) -> plancost::check::ConfigOptions {
+        plancost::check::ConfigOptions {
+            config: self.config,
+            projects,
+            load: terraform::LoadOptions {
+                env_region: env_region(),
+            },
+            prices: PriceOptions {
+                prices_file: self.prices,
+            },
+            generated_at: None,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -107,6 +171,7 @@ enum PricesCommand {
 enum FormatArg {
     Table,
     Json,
+    Markdown,
 }
 
 impl From<FormatArg> for Format {
@@ -114,6 +179,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
         }
     }
 }
@@ -226,6 +292,59 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             let merged = plancost::diff::merge(read, plancost::time::now_rfc3339())?;
             let color = color && out.is_none();
             write_output(&report::render(&merged, format.into(), color), out.as_ref())?;
+            Ok(0)
+        }
+        Command::Check {
+            projects,
+            config,
+            format,
+            out,
+        } => {
+            let outcome = plancost::check::check(&config.options(projects))?;
+            print_warnings(quiet, &outcome.warnings);
+            let report = outcome.report;
+            let color = color && out.is_none();
+            write_output(&report::render(&report, format.into(), color), out.as_ref())?;
+            Ok(report
+                .budget
+                .as_ref()
+                .map(plancost::budget::exit_code)
+                .unwrap_or(0))
+        }
+        Command::Forecast {
+            config,
+            format,
+            out,
+        } => {
+            let (forecast, warnings) = plancost::forecast::forecast(&config.options(Vec::new()))?;
+            print_warnings(quiet, &warnings);
+            let text = match format {
+                FormatArg::Table => plancost::forecast::render_table(&forecast),
+                FormatArg::Json => plancost::forecast::render_json(&forecast),
+                FormatArg::Markdown => plancost::forecast::render_markdown(&forecast),
+            };
+            write_output(&text, out.as_ref())?;
+            Ok(plancost::forecast::exit_code(&forecast))
+        }
+        Command::Audit {
+            config,
+            tolerance,
+            format,
+            out,
+        } => {
+            if tolerance.is_some_and(|t| t.is_sign_negative()) {
+                return Err(Error::Usage("--tolerance cannot be negative".into()));
+            }
+            let text_of = match format {
+                FormatArg::Table => plancost::audit::render_table,
+                FormatArg::Json => plancost::audit::render_json,
+                FormatArg::Markdown => {
+                    return Err(Error::Usage("audit writes --format table or json".into()));
+                }
+            };
+            let (audit, warnings) = plancost::audit::audit(&config.options(Vec::new()), tolerance)?;
+            print_warnings(quiet, &warnings);
+            write_output(&text_of(&audit), out.as_ref())?;
             Ok(0)
         }
         Command::Prices { command } => match command {

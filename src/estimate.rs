@@ -84,6 +84,7 @@ pub fn price_project(
                 address: p.resource.address.clone(),
                 resource_type: p.resource.resource_type.clone(),
                 reason: reason.to_string(),
+                changed: p.resource.action.is_change(),
             }),
         }
     }

@@ -5,10 +5,15 @@
 //! cost components; [`pricing`] answers their price queries; [`estimate`] puts the priced
 //! components together into a [`report::Report`], which [`report`] renders.
 
+pub mod audit;
 pub mod aws;
+pub mod budget;
+pub mod check;
+pub mod config;
 pub mod diff;
 pub mod error;
 pub mod estimate;
+pub mod forecast;
 pub mod model;
 pub mod pricing;
 pub mod report;
@@ -103,7 +108,7 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     })
 }
 
-fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
     options
         .prices_file
         .as_ref()

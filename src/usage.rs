@@ -43,6 +43,28 @@ impl Usage {
     }
 }
 
+impl Usage {
+    /// Lays `other` over this usage key by key: where both give a value for the same address
+    /// (or wildcard, or type) and key, `other`'s wins. Precedence between an exact address, a
+    /// wildcard and a type default stays as for one file.
+    pub fn overlay(&mut self, other: &Usage) {
+        for (address, values) in &other.by_address {
+            self.by_address
+                .entry(address.clone())
+                .or_default()
+                .extend(values.clone());
+        }
+        // Later wildcards win (they are applied in order), so appending is enough.
+        self.wildcards.extend(other.wildcards.iter().cloned());
+        for (resource_type, values) in &other.by_type {
+            self.by_type
+                .entry(resource_type.clone())
+                .or_default()
+                .extend(values.clone());
+        }
+    }
+}
+
 /// `[*]` matches any one instance key (`[0]`, `["a"]`).
 fn wildcard_matches(pattern: &str, address: &str) -> bool {
     let mut rest = address;
@@ -201,7 +223,7 @@ fn unspan(values: &BTreeMap<String, serde_saphyr::Spanned<Value>>) -> UsageValue
 }
 
 /// The resource type of an address: the step before the name, after any `module.x` pairs.
-fn address_type(address: &str) -> String {
+pub(crate) fn address_type(address: &str) -> String {
     let steps = crate::terraform::address::steps(address);
     let mut i = 0;
     while i + 1 < steps.len() && steps[i] == "module" {

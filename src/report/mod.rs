@@ -4,7 +4,9 @@
 
 pub mod diff_table;
 pub mod json;
+pub mod markdown;
 pub mod table;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 
@@ -143,20 +145,72 @@ pub struct Skipped {
     pub resource_type: String,
     /// `free` or `unsupported`.
     pub reason: String,
+    /// True when the plan changes this resource: an unsupported one that changes is a cost the
+    /// report cannot show, which `fail_on_unpriced` treats as unpriced.
+    #[serde(default)]
+    pub changed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BudgetReport {
-    pub status: String,
+    pub status: Status,
     pub checks: Vec<BudgetCheck>,
+}
+
+/// The verdict of one check, or of all of them (the worst one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// What a check's limit and actual count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckUnit {
+    /// US dollars per month.
+    Usd,
+    Percent,
+    /// A number of resources.
+    Count,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BudgetCheck {
+    /// The project the check belongs to.
+    #[serde(default)]
+    pub project: String,
+    /// `total`, `category:compute`, `max_monthly_increase`, `max_monthly_increase_percent`,
+    /// `unpriced_changed_resources`.
     pub name: String,
+    #[serde(default = "usd")]
+    pub unit: CheckUnit,
     pub limit: Decimal,
     pub actual: Decimal,
-    pub status: String,
+    /// `limit - actual`: negative when the limit is exceeded.
+    #[serde(default)]
+    pub headroom: Decimal,
+    /// The actual above which the check warns (`warn_percent` of the limit), when there is a
+    /// warning band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_above: Option<Decimal>,
+    pub status: Status,
+}
+
+fn usd() -> CheckUnit {
+    CheckUnit::Usd
 }
 
 /// Output formats.
@@ -164,13 +218,21 @@ pub struct BudgetCheck {
 pub enum Format {
     Table,
     Json,
+    Markdown,
 }
 
 /// Renders a report in `format`. `color` applies to terminal formats only.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
-        Format::Table => table::render(report, color),
+        Format::Table => {
+            let mut out = table::render(report, color);
+            if let Some(budget) = &report.budget {
+                out.push_str(&verdict::render(budget, color));
+            }
+            out
+        }
         Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
 

@@ -6,9 +6,10 @@ pub mod address;
 pub mod plan;
 pub mod region;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Resource;
 
 /// Both sides of a plan: what exists before it is applied and what will exist after.
@@ -39,4 +40,29 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Resources> {
     let bytes = std::fs::read(path)
         .map_err(|e| crate::error::Error::input(path, format!("cannot read: {e}")))?;
     plan::load_bytes(&bytes, path, options)
+}
+
+/// Loads what `path` describes: a plan or state JSON file, or a directory of Terraform HCL
+/// evaluated with `vars` (Terraform's input variables). The one entry point for callers that take
+/// either kind of input, such as the projects of `plancost.yml`.
+pub fn load_path(
+    path: &Path,
+    options: &LoadOptions,
+    vars: &BTreeMap<String, serde_json::Value>,
+) -> Result<Resources> {
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: pricing a directory needs HCL mode, which this build lacks; point the project at a plan JSON (terraform show -json PLAN)",
+            path.display()
+        )));
+    }
+    if !vars.is_empty() {
+        let names: Vec<&str> = vars.keys().map(String::as_str).collect();
+        return Err(Error::Usage(format!(
+            "{}: variables ({}) apply to HCL directories only; the values of a plan or state JSON are fixed (change usage values instead, or price the HCL directory)",
+            path.display(),
+            names.join(", ")
+        )));
+    }
+    load_file(path, options)
 }
