@@ -49,6 +49,10 @@ enum Command {
         /// Usage assumptions in Infracost's usage-file format (infracost-usage.yml).
         #[arg(long)]
         usage_file: Option<PathBuf>,
+        /// Price as of this day (YYYY-MM-DD) where AWS bills by date, e.g. EKS extended support
+        /// once a Kubernetes version leaves standard support. Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        pricing_date: Option<String>,
     },
     /// Manage price data.
     Prices {
@@ -132,6 +136,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             out,
             prices,
             usage_file,
+            pricing_date,
         } => {
             let options = BreakdownOptions {
                 paths,
@@ -143,6 +148,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 },
                 generated_at: None,
                 usage_file,
+                pricing_date,
             };
             let outcome = plancost::breakdown(&options)?;
             if !cli.quiet {

@@ -114,6 +114,18 @@ pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
             ));
         }
     }
+    // An auto-assigned public address is billed like any public IPv4 address; when an Elastic
+    // IP is attached, AWS releases the auto-assigned one and the Elastic IP is billed instead.
+    if resource.bool("associate_public_ip_address") == Some(true)
+        && ctx.referrers(resource, "aws_eip").is_empty()
+        && ctx.referrers(resource, "aws_eip_association").is_empty()
+    {
+        components.push(super::vpc::public_ipv4(
+            &resource.region,
+            true,
+            monthly_hours(ctx),
+        ));
+    }
     Mapping::Priced {
         category: Category::Compute,
         components,
