@@ -8,8 +8,8 @@
 //!
 //! Usage keys are Infracost's: the per-region keys are maps keyed by Infracost's region names
 //! (`us`, `europe`, `south_africa`, `south_america`, `japan`, `australia`, `asia_pacific`,
-//! `india`). A region gets its lines when the usage file gives it any value; with no regional
-//! usage at all, the US/Mexico/Canada lines are shown as "depends on usage".
+//! `india`). The US/Mexico/Canada lines are always shown ("depends on usage" without a value);
+//! another region's line appears when the usage file gives it a value.
 //!
 //! AWS's always-free allowance (1 TB out and 10 million requests a month per account) is an
 //! account-level credit and is not deducted, as Infracost does not deduct it either.
@@ -83,22 +83,16 @@ const SHIELD_REGIONS: &[(&str, &str, &str)] = &[
 pub fn aws_cloudfront_distribution(resource: &Resource, ctx: &Context) -> Mapping {
     let u = &ctx.usage;
     let price_class = resource.str("price_class").unwrap_or("PriceClass_All");
-    let with_usage: Vec<&EdgeRegion> = EDGE_REGIONS
-        .iter()
-        .filter(|r| {
-            REGIONAL_KEYS
-                .iter()
-                .any(|k| regional(u, k, r.key).is_some())
-        })
-        .collect();
-    let regions = if with_usage.is_empty() {
-        vec![&EDGE_REGIONS[0]]
-    } else {
-        with_usage
-    };
-
     let mut components = Vec::new();
-    for region in regions {
+    for (i, region) in EDGE_REGIONS.iter().enumerate() {
+        let default_region = i == 0;
+        if !default_region
+            && REGIONAL_KEYS
+                .iter()
+                .all(|k| regional(u, k, region.key).is_none())
+        {
+            continue;
+        }
         let outside_class = (!served_by(price_class, region.key)).then(|| {
             format!(
                 "{price_class} does not serve from {} edges; the usage file's traffic there is priced as given",
@@ -146,6 +140,9 @@ pub fn aws_cloudfront_distribution(resource: &Resource, ctx: &Context) -> Mappin
                 requests("CloudFront-Request-HTTPS-Proxy"),
             ),
         ];
+        if !default_region {
+            lines.retain(|l| l.monthly_quantity.value().is_some());
+        }
         if let Some(note) = outside_class {
             for line in &mut lines {
                 line.notes.push(note.clone());

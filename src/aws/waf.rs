@@ -97,7 +97,11 @@ pub fn aws_wafv2_web_acl(resource: &Resource, ctx: &Context) -> Mapping {
         query("WebACLV2"),
     )];
     let mut rule_line = CostComponent::new(
-        format!("Rules ({} rules, {groups} of them rule groups)", rules),
+        format!(
+            "Rules ({}, {})",
+            plural(groups, "rule group"),
+            plural(rules - groups, "other rule")
+        ),
         "rules",
         Quantity::Known(Decimal::from(rules)),
         query("RuleV2"),
@@ -128,5 +132,14 @@ pub fn aws_wafv2_web_acl(resource: &Resource, ctx: &Context) -> Mapping {
     Mapping::Priced {
         category: Category::Security,
         components,
+    }
+}
+
+/// `1 rule group`, `7 rule groups`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
