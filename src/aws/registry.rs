@@ -197,7 +197,15 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         "aws_eks_node_group",
         &["instances", "monthly_hrs", "spot_price_hourly"],
     ),
-    ("aws_instance", &["monthly_hrs", "spot_price_hourly"]),
+    (
+        "aws_instance",
+        &[
+            "monthly_hrs",
+            "spot_price_hourly",
+            "monthly_cpu_credit_hrs",
+            "vcpu_count",
+        ],
+    ),
     ("aws_kms_key", &["monthly_requests"]),
     (
         "aws_nat_gateway",
