@@ -35,7 +35,12 @@ pub fn check(options: &ConfigOptions) -> Result<Outcome> {
     let selected = select(&loaded, &options.projects)?;
     let file_bytes = crate::read_prices_file(&options.prices)?;
     let book = crate::open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
-    let mut pricer = Pricer::new(&loaded, &book, &options.load);
+    let mut pricer = Pricer::new(
+        &loaded,
+        &book,
+        &options.load,
+        crate::pricing_date(None, &generated_at(options))?,
+    );
     let mut projects = Vec::new();
     let mut checks = Vec::new();
     for project in selected {
@@ -87,6 +92,7 @@ pub fn select<'c>(loaded: &'c Loaded, names: &[String]) -> Result<Vec<&'c Projec
 
 /// Prices projects of one configuration, reading each plan and usage file once.
 pub struct Pricer<'a> {
+    pricing_date: String,
     loaded: &'a Loaded,
     book: &'a PriceBook<'a>,
     load: &'a LoadOptions,
@@ -98,11 +104,18 @@ pub struct Pricer<'a> {
 }
 
 impl<'a> Pricer<'a> {
-    pub fn new(loaded: &'a Loaded, book: &'a PriceBook<'a>, load: &'a LoadOptions) -> Self {
+    /// `pricing_date` (YYYY-MM-DD) is the day prices and support calendars apply to.
+    pub fn new(
+        loaded: &'a Loaded,
+        book: &'a PriceBook<'a>,
+        load: &'a LoadOptions,
+        pricing_date: String,
+    ) -> Self {
         Pricer {
             loaded,
             book,
             load,
+            pricing_date,
             files: BTreeMap::new(),
             usage: BTreeMap::new(),
             used: SourcesUsed::default(),
@@ -162,6 +175,7 @@ impl<'a> Pricer<'a> {
                 resources,
                 usage: &project_usage,
                 categories: self.loaded.category_overrides(),
+                pricing_date: &self.pricing_date,
             },
             self.book,
             &mut self.used,

@@ -49,6 +49,10 @@ enum Command {
         /// Usage assumptions in Infracost's usage-file format (infracost-usage.yml).
         #[arg(long)]
         usage_file: Option<PathBuf>,
+        /// Price as of this day (YYYY-MM-DD) where AWS bills by date, e.g. EKS extended support
+        /// once a Kubernetes version leaves standard support. Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        pricing_date: Option<String>,
     },
     /// Cost change of a plan (prior state against planned values), or of PATH against an
     /// earlier JSON report.
@@ -224,6 +228,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             out,
             prices,
             usage_file,
+            pricing_date,
         } => {
             let options = BreakdownOptions {
                 paths,
@@ -235,6 +240,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 },
                 generated_at: None,
                 usage_file,
+                pricing_date,
             };
             let outcome = plancost::breakdown(&options)?;
             print_warnings(quiet, &outcome.warnings);
@@ -260,6 +266,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                     prices_file: prices,
                 },
                 generated_at: None,
+                pricing_date: None,
                 usage_file,
             };
             let outcome = plancost::breakdown(&options)?;

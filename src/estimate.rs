@@ -27,6 +27,8 @@ pub struct ProjectInput<'a> {
     pub usage: &'a Usage,
     /// Resource type → category, overriding the mappings' defaults.
     pub categories: &'a BTreeMap<String, Category>,
+    /// The day prices apply to (`YYYY-MM-DD`), for what AWS bills by date (EKS extended support).
+    pub pricing_date: &'a str,
 }
 
 /// Sources that answered at least one lookup, collected across projects.
@@ -227,6 +229,7 @@ fn price_side<'r>(
         let ctx = Context {
             resources,
             usage: input.usage.for_resource(resource),
+            pricing_date: input.pricing_date,
         };
         let mapping = aws::map_resource(resource, &ctx);
         let type_errors = resource.type_errors.take();
@@ -333,6 +336,7 @@ fn price_component(
         spot: None,
     };
     match component.price {
+        PriceSpec::Unavailable { reason } => (report, Some(reason)),
         PriceSpec::Query { query, multiplier } => match book.lookup(&query) {
             Ok(price) => {
                 report.unit_price = Some((price.first_unit_price() * multiplier).normalize());

@@ -47,6 +47,9 @@ pub struct BreakdownOptions {
     pub generated_at: Option<String>,
     /// A usage file in Infracost's format.
     pub usage_file: Option<PathBuf>,
+    /// The day to price (`YYYY-MM-DD`) where AWS bills by date (EKS extended support); the day of
+    /// `generated_at` when `None`.
+    pub pricing_date: Option<String>,
 }
 
 /// A report and the warnings met while making it (unknown usage keys, ...), which the binary
@@ -81,6 +84,11 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let mut warnings = Vec::new();
     let usage = load_usage(options.usage_file.as_deref(), &mut warnings)?;
     let categories = BTreeMap::new();
+    let generated_at = options
+        .generated_at
+        .clone()
+        .unwrap_or_else(time::now_rfc3339);
+    let pricing_date = pricing_date(options.pricing_date.as_deref(), &generated_at)?;
     let mut used = estimate::SourcesUsed::default();
     let mut projects = Vec::new();
     for path in &options.paths {
@@ -93,19 +101,28 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
                 resources,
                 usage: &usage,
                 categories: &categories,
+                pricing_date: &pricing_date,
             },
             &book,
             &mut used,
         )?);
     }
-    let generated_at = options
-        .generated_at
-        .clone()
-        .unwrap_or_else(time::now_rfc3339);
     Ok(Outcome {
         report: estimate::report(projects, &book, used, generated_at),
         warnings,
     })
+}
+
+/// The day prices apply to: the one asked for (checked to be a real `YYYY-MM-DD` date), else the
+/// day of the report's timestamp.
+pub fn pricing_date(asked: Option<&str>, generated_at: &str) -> Result<String> {
+    match asked {
+        Some(date) if time::is_iso_date(date) => Ok(date.to_string()),
+        Some(date) => Err(Error::Usage(format!(
+            "pricing date {date:?} is not a date of the form YYYY-MM-DD"
+        ))),
+        None => Ok(generated_at.get(..10).unwrap_or(generated_at).to_string()),
+    }
 }
 
 pub(crate) fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {

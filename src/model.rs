@@ -282,6 +282,10 @@ pub enum PriceSpec {
         operating_system: String,
         override_hourly: Option<Decimal>,
     },
+    /// AWS bills the component, but no price list row can price it (the billing unit does not
+    /// match any quantity the configuration or usage file gives, or the price data does not
+    /// carry the product at all): the component is reported unpriced with this reason.
+    Unavailable { reason: String },
 }
 
 impl CostComponent {
@@ -296,6 +300,33 @@ impl CostComponent {
             },
             notes: Vec::new(),
         }
+    }
+
+    /// A component AWS bills but plancost cannot price, with the reason shown in `unpriced`.
+    pub fn unavailable(
+        name: impl Into<String>,
+        unit: &str,
+        quantity: Quantity,
+        reason: impl Into<String>,
+    ) -> Self {
+        CostComponent {
+            name: name.into(),
+            unit: unit.to_string(),
+            monthly_quantity: quantity,
+            price: PriceSpec::Unavailable {
+                reason: reason.into(),
+            },
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the factor that turns the listed price per unit into the price per unit of this
+    /// component (e.g. 1/1024 when AWS lists GiB/s and the component counts MiB/s).
+    pub fn with_multiplier(mut self, factor: Decimal) -> Self {
+        if let PriceSpec::Query { multiplier, .. } = &mut self.price {
+            *multiplier = factor;
+        }
+        self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {

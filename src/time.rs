@@ -28,6 +28,33 @@ pub fn rfc3339(unix_secs: u64) -> String {
     )
 }
 
+/// True for a real calendar date written `YYYY-MM-DD` (so that such dates compare as strings).
+pub fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| text[r].parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -50,5 +77,16 @@ mod tests {
         // 2026-11-27T09:30:00Z
         assert_eq!(super::rfc3339(1_795_771_800), "2026-11-27T09:30:00Z");
         assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn iso_dates_are_checked_against_the_calendar() {
+        assert!(super::is_iso_date("2026-11-27"));
+        assert!(super::is_iso_date("2024-02-29"));
+        assert!(!super::is_iso_date("2025-02-29"));
+        assert!(!super::is_iso_date("2026-13-01"));
+        assert!(!super::is_iso_date("2026-1-01"));
+        assert!(!super::is_iso_date("26-11-2026"));
+        assert!(!super::is_iso_date("2026-11-2x"));
     }
 }

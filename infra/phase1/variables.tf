@@ -22,9 +22,11 @@ variable "vpc_cidr_block" {
 }
 
 variable "kubernetes_version" {
+  # 1.35: in standard support until 2027-03-27 (EKS release calendar). The estimate's 1.31 left
+  # standard support on 2025-11-26, and its extended support ended on 2026-11-26; see README.
   description = "EKS version (estimate: standard support, $0.10/h)."
   type        = string
-  default     = "1.31"
+  default     = "1.35"
 }
 
 variable "gpu_nodes" {

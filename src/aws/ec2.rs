@@ -114,10 +114,68 @@ pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
             ));
         }
     }
+    components.extend(cpu_credits(resource, instance_type, ctx));
+    if resource.bool("monitoring") == Some(true) {
+        let mut line = super::cloudwatch::custom_metrics(
+            &resource.region,
+            Decimal::from(DETAILED_MONITORING_METRICS),
+        );
+        line.name = format!("Detailed monitoring ({DETAILED_MONITORING_METRICS} metrics)");
+        line.monthly_quantity = Quantity::Known(Decimal::from(DETAILED_MONITORING_METRICS));
+        line.notes.push(
+            "EC2 detailed monitoring publishes 7 metrics per instance, billed as custom metrics (AWS's pricing example)"
+                .into(),
+        );
+        components.push(line);
+    }
+    // An auto-assigned public address is billed like any public IPv4 address; when an Elastic
+    // IP is attached, AWS releases the auto-assigned one and the Elastic IP is billed instead.
+    if resource.bool("associate_public_ip_address") == Some(true)
+        && ctx.referrers(resource, "aws_eip").is_empty()
+        && ctx.referrers(resource, "aws_eip_association").is_empty()
+    {
+        components.push(super::vpc::public_ipv4(
+            &resource.region,
+            true,
+            monthly_hours(ctx),
+        ));
+    }
     Mapping::Priced {
         category: Category::Compute,
         components,
     }
+}
+
+/// Metrics EC2 detailed monitoring publishes per instance, as AWS's CloudWatch pricing example
+/// counts them (and Infracost too).
+const DETAILED_MONITORING_METRICS: u32 = 7;
+
+/// Burstable families and whether unlimited mode is their default (T2 defaults to standard).
+const BURSTABLE: &[(&str, bool)] = &[("t2", false), ("t3", true), ("t3a", true), ("t4g", true)];
+
+/// Surplus CPU credits of a burstable instance in unlimited mode: AWS bills the credits spent
+/// beyond the accrued balance per vCPU-hour, by family. The quantity is usage: Infracost's
+/// `monthly_cpu_credit_hrs` (hours of surplus per vCPU) times `vcpu_count`.
+fn cpu_credits(resource: &Resource, instance_type: &str, ctx: &Context) -> Option<CostComponent> {
+    let family = instance_type.split('.').next()?;
+    let (_, unlimited_by_default) = BURSTABLE.iter().find(|(f, _)| *f == family)?;
+    let unlimited = match resource.str("credit_specification.0.cpu_credits") {
+        Some(mode) => mode == "unlimited",
+        None => *unlimited_by_default,
+    };
+    if !unlimited {
+        return None;
+    }
+    let hours = usage::decimal(&ctx.usage, "monthly_cpu_credit_hrs");
+    let vcpus = usage::decimal(&ctx.usage, "vcpu_count");
+    Some(CostComponent::new(
+        format!("CPU credits (unlimited, {family})"),
+        "vCPU-hours",
+        Quantity::Usage(hours.zip(vcpus).map(|(h, v)| h * v)),
+        PriceQuery::new("AmazonEC2", &resource.region)
+            .family("CPU Credits")
+            .usage_type(&format!("CPUCredits:{family}")),
+    ))
 }
 
 /// The root volume of an instance. When the configuration does not set its size, the AMI

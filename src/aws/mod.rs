@@ -1,10 +1,18 @@
 //! Resource mappings: one module per AWS service, each turning a resource into the cost
 //! components AWS bills for it, with the price query of each next to its quantity.
 
+pub mod acmpca;
+pub mod cloudfront;
+pub mod cloudwatch;
 pub mod ebs;
 pub mod ec2;
 pub mod eks;
+pub mod kms;
 pub mod registry;
+pub mod route53;
+pub mod secretsmanager;
+pub mod vpc;
+pub mod waf;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +27,9 @@ pub struct Context<'a> {
     /// template, a cluster's replication group).
     pub resources: &'a [Resource],
     pub usage: UsageValues,
+    /// The day being priced (`YYYY-MM-DD`): the report's date unless the caller chose another.
+    /// What AWS bills depends on it for dated offers such as EKS extended support.
+    pub pricing_date: &'a str,
 }
 
 impl<'a> Context<'a> {
@@ -42,6 +53,34 @@ impl<'a> Context<'a> {
         self.resources
             .iter()
             .find(|r| r.resource_type == resource_type && r.str(key) == Some(value))
+    }
+}
+
+impl<'a> Context<'a> {
+    /// Resources of `resource_type` whose configuration refers to `target` (by address), or
+    /// that hold its `id` among their attribute values (resources that already exist).
+    pub fn referrers(&self, target: &Resource, resource_type: &str) -> Vec<&'a Resource> {
+        let id = target.str("id");
+        self.resources
+            .iter()
+            .filter(|r| r.resource_type == resource_type)
+            .filter(|r| {
+                r.references
+                    .values()
+                    .any(|targets| targets.iter().any(|t| t == &target.address))
+                    || id.is_some_and(|id| holds_string(&r.values, id))
+            })
+            .collect()
+    }
+}
+
+/// True when `value` holds the string `wanted` anywhere inside it.
+fn holds_string(value: &serde_json::Value, wanted: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == wanted,
+        serde_json::Value::Array(items) => items.iter().any(|v| holds_string(v, wanted)),
+        serde_json::Value::Object(map) => map.values().any(|v| holds_string(v, wanted)),
+        _ => false,
     }
 }
 

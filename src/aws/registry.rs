@@ -5,16 +5,49 @@ use std::collections::BTreeMap;
 
 use crate::model::{Mapping, Resource};
 
-use super::{Context, attr, ebs, ec2, eks};
+use super::{
+    Context, acmpca, attr, cloudfront, cloudwatch, ebs, ec2, eks, kms, route53, secretsmanager,
+    vpc, waf,
+};
 
 type MapFn = fn(&Resource, &Context) -> Mapping;
 
 /// Resource types with a mapping, in alphabetical order.
 const MAPPINGS: &[(&str, MapFn)] = &[
+    (
+        "aws_acmpca_certificate_authority",
+        acmpca::aws_acmpca_certificate_authority,
+    ),
+    (
+        "aws_cloudfront_distribution",
+        cloudfront::aws_cloudfront_distribution,
+    ),
+    (
+        "aws_cloudwatch_dashboard",
+        cloudwatch::aws_cloudwatch_dashboard,
+    ),
+    (
+        "aws_cloudwatch_log_group",
+        cloudwatch::aws_cloudwatch_log_group,
+    ),
+    (
+        "aws_cloudwatch_metric_alarm",
+        cloudwatch::aws_cloudwatch_metric_alarm,
+    ),
     ("aws_ebs_volume", ebs::aws_ebs_volume),
+    ("aws_eip", vpc::aws_eip),
     ("aws_eks_cluster", eks::aws_eks_cluster),
     ("aws_eks_node_group", eks::aws_eks_node_group),
     ("aws_instance", ec2::aws_instance),
+    ("aws_kms_key", kms::aws_kms_key),
+    ("aws_nat_gateway", vpc::aws_nat_gateway),
+    ("aws_route53_record", route53::aws_route53_record),
+    ("aws_route53_zone", route53::aws_route53_zone),
+    (
+        "aws_secretsmanager_secret",
+        secretsmanager::aws_secretsmanager_secret,
+    ),
+    ("aws_wafv2_web_acl", waf::aws_wafv2_web_acl),
 ];
 
 /// Types AWS does not bill for themselves. Launch templates cost what the instances launched
@@ -126,15 +159,76 @@ pub fn usage_keys(resource_type: &str) -> Option<&'static [&'static str]> {
         .map(|(_, keys)| *keys)
 }
 
-/// Keys read per type. `monthly_hrs` and `spot_price_hourly` are plancost's additions.
+/// Keys read per type. plancost's additions: `monthly_hrs`, `spot_price_hourly`,
+/// `container_insights_containers` (aws_eks_cluster), `custom_metrics` (aws_cloudwatch_log_group),
+/// `monthly_requests` (aws_kms_key). `rule_group_rules` and `managed_rule_group_rules` are
+/// Infracost's, accepted and not billed (see `waf`).
 const USAGE_KEYS: &[(&str, &[&str])] = &[
+    ("aws_acmpca_certificate_authority", &["monthly_requests"]),
+    (
+        "aws_cloudfront_distribution",
+        &[
+            "monthly_data_transfer_to_internet_gb",
+            "monthly_data_transfer_to_origin_gb",
+            "monthly_http_requests",
+            "monthly_https_requests",
+            "monthly_shield_requests",
+            "monthly_invalidation_requests",
+            "monthly_encryption_requests",
+            "monthly_log_lines",
+            "custom_ssl_certificates",
+        ],
+    ),
+    ("aws_cloudwatch_dashboard", &[]),
+    (
+        "aws_cloudwatch_log_group",
+        &[
+            "storage_gb",
+            "monthly_data_ingested_gb",
+            "monthly_data_scanned_gb",
+            "custom_metrics",
+        ],
+    ),
+    ("aws_cloudwatch_metric_alarm", &[]),
     ("aws_ebs_volume", &[]),
-    ("aws_eks_cluster", &[]),
+    ("aws_eip", &["monthly_hrs"]),
+    ("aws_eks_cluster", &["container_insights_containers"]),
     (
         "aws_eks_node_group",
         &["instances", "monthly_hrs", "spot_price_hourly"],
     ),
-    ("aws_instance", &["monthly_hrs", "spot_price_hourly"]),
+    (
+        "aws_instance",
+        &[
+            "monthly_hrs",
+            "spot_price_hourly",
+            "monthly_cpu_credit_hrs",
+            "vcpu_count",
+        ],
+    ),
+    ("aws_kms_key", &["monthly_requests"]),
+    (
+        "aws_nat_gateway",
+        &["monthly_data_processed_gb", "monthly_hrs"],
+    ),
+    (
+        "aws_route53_record",
+        &[
+            "monthly_standard_queries",
+            "monthly_latency_based_queries",
+            "monthly_geo_queries",
+        ],
+    ),
+    ("aws_route53_zone", &[]),
+    ("aws_secretsmanager_secret", &["monthly_requests"]),
+    (
+        "aws_wafv2_web_acl",
+        &[
+            "monthly_requests",
+            "rule_group_rules",
+            "managed_rule_group_rules",
+        ],
+    ),
 ];
 
 pub fn is_supported_type(resource_type: &str) -> bool {
@@ -174,5 +268,17 @@ mod tests {
     fn tables_are_sorted_for_binary_search() {
         assert!(MAPPINGS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(FREE.windows(2).all(|w| w[0] < w[1]));
+        assert!(USAGE_KEYS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn every_mapped_type_lists_its_usage_keys_and_none_is_free() {
+        for (t, _) in MAPPINGS {
+            assert!(usage_keys(t).is_some(), "{t} has no USAGE_KEYS entry");
+            assert!(
+                FREE.binary_search(t).is_err(),
+                "{t} is both priced and free"
+            );
+        }
     }
 }
