@@ -4,7 +4,11 @@
 pub mod ebs;
 pub mod ec2;
 pub mod eks;
+pub mod elasticache;
+pub mod elb;
+pub mod rds;
 pub mod registry;
+pub mod s3;
 
 use std::collections::BTreeMap;
 

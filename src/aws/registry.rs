@@ -5,16 +5,31 @@ use std::collections::BTreeMap;
 
 use crate::model::{Mapping, Resource};
 
-use super::{Context, attr, ebs, ec2, eks};
+use super::{Context, attr, ebs, ec2, eks, elasticache, elb, rds, s3};
 
 type MapFn = fn(&Resource, &Context) -> Mapping;
 
 /// Resource types with a mapping, in alphabetical order.
 const MAPPINGS: &[(&str, MapFn)] = &[
+    ("aws_alb", elb::aws_lb),
+    ("aws_db_instance", rds::aws_db_instance),
     ("aws_ebs_volume", ebs::aws_ebs_volume),
     ("aws_eks_cluster", eks::aws_eks_cluster),
     ("aws_eks_node_group", eks::aws_eks_node_group),
+    (
+        "aws_elasticache_cluster",
+        elasticache::aws_elasticache_cluster,
+    ),
+    (
+        "aws_elasticache_replication_group",
+        elasticache::aws_elasticache_replication_group,
+    ),
+    ("aws_elb", elb::aws_elb),
     ("aws_instance", ec2::aws_instance),
+    ("aws_lb", elb::aws_lb),
+    ("aws_rds_cluster", rds::aws_rds_cluster),
+    ("aws_rds_cluster_instance", rds::aws_rds_cluster_instance),
+    ("aws_s3_bucket", s3::aws_s3_bucket),
 ];
 
 /// Types AWS does not bill for themselves. Launch templates cost what the instances launched
@@ -135,6 +150,42 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         &["instances", "monthly_hrs", "spot_price_hourly"],
     ),
     ("aws_instance", &["monthly_hrs", "spot_price_hourly"]),
+    ("aws_alb", LB_KEYS),
+    (
+        "aws_db_instance",
+        &[
+            "additional_backup_storage_gb",
+            "monthly_standard_io_requests",
+        ],
+    ),
+    ("aws_elasticache_cluster", &["snapshot_storage_size_gb"]),
+    (
+        "aws_elasticache_replication_group",
+        &["snapshot_storage_size_gb"],
+    ),
+    ("aws_elb", &["monthly_data_processed_gb"]),
+    ("aws_lb", LB_KEYS),
+    (
+        "aws_rds_cluster",
+        &[
+            "backup_snapshot_size_gb",
+            "capacity_units_per_hr",
+            "read_requests_per_sec",
+            "storage_gb",
+            "write_requests_per_sec",
+        ],
+    ),
+    ("aws_rds_cluster_instance", &["capacity_units_per_hr"]),
+    ("aws_s3_bucket", s3::USAGE_KEYS),
+];
+
+/// Infracost's load-balancer keys, and `lcu` (plancost's: average capacity units).
+const LB_KEYS: &[&str] = &[
+    "active_connections",
+    "lcu",
+    "new_connections",
+    "processed_bytes_gb",
+    "rule_evaluations",
 ];
 
 pub fn is_supported_type(resource_type: &str) -> bool {
