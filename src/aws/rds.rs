@@ -330,15 +330,30 @@ fn thousands(n: Decimal) -> String {
 pub fn aws_rds_cluster(resource: &Resource, ctx: &Context) -> Mapping {
     let region = resource.region.as_str();
     let engine_name = resource.str("engine").unwrap_or("aurora-mysql");
-    let Some(engine) = engine(engine_name, None).filter(Engine::is_aurora) else {
+    let Some(engine) = engine(engine_name, None) else {
+        return Mapping::Priced {
+            category: Category::Database,
+            components: vec![unknown_engine_component(region, engine_name)],
+        };
+    };
+    if !engine.is_aurora() {
+        // A Multi-AZ DB cluster of MySQL or PostgreSQL: its readable-standby instance rows are
+        // not mapped yet, so the cluster is reported unpriced rather than guessed.
         return Mapping::Priced {
             category: Category::Database,
             components: vec![
-                unknown_engine_component(region, engine_name)
-                    .with_note("Multi-AZ DB clusters of non-Aurora engines are not priced yet"),
+                CostComponent::new(
+                    format!("Multi-AZ DB cluster ({})", engine.database_engine),
+                    "hours",
+                    Quantity::Known(HOURS_PER_MONTH),
+                    PriceQuery::new("AmazonRDS", region)
+                        .family("Database Instance")
+                        .attr("databaseEngine", "(Multi-AZ DB clusters not mapped)"),
+                )
+                .with_note("Multi-AZ DB clusters of non-Aurora engines are not priced yet"),
             ],
         };
-    };
+    }
     let io_optimized = resource.str("storage_type") == Some("aurora-iopt1");
     // Aurora PostgreSQL has its own storage and I/O rows; Aurora MySQL is billed on the
     // `Any` rows (the offer files have no Aurora MySQL storage row).
