@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::model::{Mapping, Resource};
 
 use super::{
-    Context, acmpca, attr, cloudfront, cloudwatch, ebs, ec2, eks, kms, route53, secretsmanager,
-    vpc, waf,
+    Context, acmpca, attr, cloudfront, cloudwatch, ebs, ec2, eks, elasticache, elb, kms, rds,
+    route53, s3, secretsmanager, vpc, waf,
 };
 
 type MapFn = fn(&Resource, &Context) -> Mapping;
@@ -18,6 +18,7 @@ const MAPPINGS: &[(&str, MapFn)] = &[
         "aws_acmpca_certificate_authority",
         acmpca::aws_acmpca_certificate_authority,
     ),
+    ("aws_alb", elb::aws_lb),
     (
         "aws_cloudfront_distribution",
         cloudfront::aws_cloudfront_distribution,
@@ -34,15 +35,29 @@ const MAPPINGS: &[(&str, MapFn)] = &[
         "aws_cloudwatch_metric_alarm",
         cloudwatch::aws_cloudwatch_metric_alarm,
     ),
+    ("aws_db_instance", rds::aws_db_instance),
     ("aws_ebs_volume", ebs::aws_ebs_volume),
     ("aws_eip", vpc::aws_eip),
     ("aws_eks_cluster", eks::aws_eks_cluster),
     ("aws_eks_node_group", eks::aws_eks_node_group),
+    (
+        "aws_elasticache_cluster",
+        elasticache::aws_elasticache_cluster,
+    ),
+    (
+        "aws_elasticache_replication_group",
+        elasticache::aws_elasticache_replication_group,
+    ),
+    ("aws_elb", elb::aws_elb),
     ("aws_instance", ec2::aws_instance),
     ("aws_kms_key", kms::aws_kms_key),
+    ("aws_lb", elb::aws_lb),
     ("aws_nat_gateway", vpc::aws_nat_gateway),
+    ("aws_rds_cluster", rds::aws_rds_cluster),
+    ("aws_rds_cluster_instance", rds::aws_rds_cluster_instance),
     ("aws_route53_record", route53::aws_route53_record),
     ("aws_route53_zone", route53::aws_route53_zone),
+    ("aws_s3_bucket", s3::aws_s3_bucket),
     (
         "aws_secretsmanager_secret",
         secretsmanager::aws_secretsmanager_secret,
@@ -165,6 +180,7 @@ pub fn usage_keys(resource_type: &str) -> Option<&'static [&'static str]> {
 /// Infracost's, accepted and not billed (see `waf`).
 const USAGE_KEYS: &[(&str, &[&str])] = &[
     ("aws_acmpca_certificate_authority", &["monthly_requests"]),
+    ("aws_alb", LB_KEYS),
     (
         "aws_cloudfront_distribution",
         &[
@@ -190,6 +206,13 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("aws_cloudwatch_metric_alarm", &[]),
+    (
+        "aws_db_instance",
+        &[
+            "additional_backup_storage_gb",
+            "monthly_standard_io_requests",
+        ],
+    ),
     ("aws_ebs_volume", &[]),
     ("aws_eip", &["monthly_hrs"]),
     ("aws_eks_cluster", &["container_insights_containers"]),
@@ -197,6 +220,12 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         "aws_eks_node_group",
         &["instances", "monthly_hrs", "spot_price_hourly"],
     ),
+    ("aws_elasticache_cluster", &["snapshot_storage_size_gb"]),
+    (
+        "aws_elasticache_replication_group",
+        &["snapshot_storage_size_gb"],
+    ),
+    ("aws_elb", &["monthly_data_processed_gb"]),
     (
         "aws_instance",
         &[
@@ -207,10 +236,22 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("aws_kms_key", &["monthly_requests"]),
+    ("aws_lb", LB_KEYS),
     (
         "aws_nat_gateway",
         &["monthly_data_processed_gb", "monthly_hrs"],
     ),
+    (
+        "aws_rds_cluster",
+        &[
+            "backup_snapshot_size_gb",
+            "capacity_units_per_hr",
+            "read_requests_per_sec",
+            "storage_gb",
+            "write_requests_per_sec",
+        ],
+    ),
+    ("aws_rds_cluster_instance", &["capacity_units_per_hr"]),
     (
         "aws_route53_record",
         &[
@@ -220,6 +261,7 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("aws_route53_zone", &[]),
+    ("aws_s3_bucket", s3::USAGE_KEYS),
     ("aws_secretsmanager_secret", &["monthly_requests"]),
     (
         "aws_wafv2_web_acl",
@@ -229,6 +271,15 @@ const USAGE_KEYS: &[(&str, &[&str])] = &[
             "managed_rule_group_rules",
         ],
     ),
+];
+
+/// Infracost's load-balancer keys, and `lcu` (plancost's: average capacity units).
+const LB_KEYS: &[&str] = &[
+    "active_connections",
+    "lcu",
+    "new_connections",
+    "processed_bytes_gb",
+    "rule_evaluations",
 ];
 
 pub fn is_supported_type(resource_type: &str) -> bool {

@@ -108,3 +108,41 @@ pub fn assert_component(
         "monthly cost of {address} / {prefix}"
     );
 }
+
+/// `plancost breakdown --format json --usage-file USAGE PLAN` (paths relative to the repo).
+pub fn breakdown_with_usage(plan: &str, usage: &str) -> Value {
+    let out = run(&["breakdown", "--format", "json", "--usage-file", usage, plan]);
+    assert!(
+        out.status.success(),
+        "breakdown of {plan} failed: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("the JSON report parses")
+}
+
+/// The reason a component was left unpriced; panics when it was priced.
+/// Why the component of `address` starting with `prefix` is unpriced (asserting that it is).
+pub fn unpriced_reason_of(report: &Value, address: &str, prefix: &str) -> String {
+    let c = component(report, address, prefix);
+    assert!(
+        c["monthly_cost"].is_null(),
+        "{address} / {prefix} is priced: {c}"
+    );
+    project(report)["unpriced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["address"] == address && u["component"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("{address} / {prefix} is not listed as unpriced"))["reason"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Asserts a usage-based component that the usage file does not fill: no quantity, no cost.
+pub fn assert_depends_on_usage(report: &Value, address: &str, prefix: &str) {
+    let c = component(report, address, prefix);
+    assert_eq!(c["usage_based"], true, "{address} / {prefix}");
+    assert!(c["monthly_quantity"].is_null(), "{address} / {prefix}: {c}");
+    assert!(c["monthly_cost"].is_null(), "{address} / {prefix}: {c}");
+}

@@ -1,0 +1,121 @@
+//! Amazon S3 buckets: storage classes from usage and lifecycle rules, tiered Standard storage,
+//! requests counted per request, data transfer out.
+
+use crate::harness::*;
+
+#[test]
+fn reference_phase1_standard_requests_and_egress() {
+    let r = breakdown_with_usage("infra/phase1/plan.json", "infra/usage/phase1.yml");
+    let b = "module.artifacts.aws_s3_bucket.this";
+    // 500 GB × $0.023 = $11.50 (first tier).
+    assert_component(&r, b, "Standard storage", "0.023", "11.5");
+    // The Price List prices requests one by one: 100,000 × $0.000005 = $0.50;
+    // 1,000,000 × $0.0000004 = $0.40.
+    assert_component(
+        &r,
+        b,
+        "Standard PUT, COPY, POST, LIST requests",
+        "0.000005",
+        "0.5",
+    );
+    assert_component(
+        &r,
+        b,
+        "Standard GET, SELECT, and all other requests",
+        "0.0000004",
+        "0.4",
+    );
+    // 100 GB out to the internet × $0.09 (first 10 TB) = $9.
+    assert_component(&r, b, "Data transfer out to the internet", "0.09", "9");
+    // No lifecycle configuration, no other class in the usage: Standard only.
+    assert_eq!(resource(&r, b)["components"].as_array().unwrap().len(), 4);
+    assert_eq!(resource(&r, b)["category"], "storage");
+    // 11.50 + 0.50 + 0.40 + 9 = 21.40
+    assert_eq!(money(&resource(&r, b)["monthly_cost"]), dec("21.4"));
+}
+
+#[test]
+fn reference_phase2_lifecycle_configuration_adds_glacier() {
+    let r = breakdown_with_usage("infra/phase2/plan.json", "infra/usage/phase2.yml");
+    let b = "module.artifacts.aws_s3_bucket.this";
+    // 5,000 GB × $0.023 = $115; 1,000,000 × $0.000005 = $5; 10,000,000 × $0.0000004 = $4.
+    assert_component(&r, b, "Standard storage", "0.023", "115");
+    assert_component(&r, b, "Standard PUT", "0.000005", "5");
+    assert_component(&r, b, "Standard GET", "0.0000004", "4");
+    // Glacier Flexible Retrieval (the separate lifecycle configuration's GLACIER target):
+    // 2,000 GB × $0.0036 = $7.20.
+    assert_component(&r, b, "Glacier Flexible Retrieval storage", "0.0036", "7.2");
+    // 1,000 GB × $0.09 = $90.
+    assert_component(&r, b, "Data transfer out to the internet", "0.09", "90");
+    // The transition requests the rule causes are listed; the table has no price for them.
+    let reason = unpriced_reason_of(
+        &r,
+        b,
+        "Glacier Flexible Retrieval lifecycle transition requests",
+    );
+    assert!(reason.contains("S3-GlacierTransition"), "{reason}");
+    assert!(
+        component(
+            &r,
+            b,
+            "Glacier Flexible Retrieval lifecycle transition requests"
+        )["monthly_quantity"]
+            .is_null()
+    );
+    // The lifecycle configuration itself stays free.
+    let skipped = project(&r)["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["type"] == "aws_s3_bucket_lifecycle_configuration" && s["reason"] == "free")
+    );
+    // 115 + 5 + 4 + 7.20 + 90 = 221.20
+    assert_eq!(money(&resource(&r, b)["monthly_cost"]), dec("221.2"));
+}
+
+#[test]
+fn inline_lifecycle_rules_and_tiered_standard_storage() {
+    let r = breakdown_with_usage(
+        "fixtures/tf/s3-inline-lifecycle/plan.json",
+        "fixtures/usage/s3-inline-lifecycle.yml",
+    );
+    let b = "aws_s3_bucket.logs";
+    // 100,000 GB of Standard crosses the first tier: 51,200 × $0.023 = $1,177.60, then
+    // 48,800 × $0.022 = $1,073.60; total $2,251.20.
+    assert_component(&r, b, "Standard storage", "0.023", "2251.2");
+    assert_eq!(
+        component(&r, b, "Standard storage")["price"]["tiers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // Enabled rule's targets: Standard-IA 1,000 GB × $0.0125 = $12.50; Deep Archive
+    // 10,000 GB × $0.00099 = $9.90.
+    assert_component(&r, b, "Standard-IA storage", "0.0125", "12.5");
+    assert_component(&r, b, "Glacier Deep Archive storage", "0.00099", "9.9");
+    // Their transitions are listed, with no usage and no price in the table.
+    assert!(
+        unpriced_reason_of(&r, b, "Standard-IA lifecycle transition requests")
+            .contains("Requests-Tier4")
+    );
+    assert!(
+        unpriced_reason_of(&r, b, "Glacier Deep Archive lifecycle transition requests")
+            .contains("S3-GDATransition")
+    );
+    // Standard requests depend on usage the file does not give.
+    assert_depends_on_usage(&r, b, "Standard PUT");
+    // The disabled rule's GLACIER_IR target is not a class in use.
+    let names: Vec<String> = resource(&r, b)["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with("Glacier Instant")),
+        "{names:?}"
+    );
+    // 2,251.20 + 12.50 + 9.90 = 2,273.60
+    assert_eq!(money(&resource(&r, b)["monthly_cost"]), dec("2273.6"));
+}
