@@ -174,7 +174,8 @@ fn import_file_as_offer(path: &Path, name: &str, set: &mut PriceSet) -> Result<O
                 attrs: &std::collections::BTreeMap<String, String>| {
         crate::aws::wanted(service, family, attrs)
     };
-    let offer = offer::read_offer(file, region_hint, &keep).map_err(|e| Error::json(path, &e))?;
+    let offer = offer::read_offer(file, region_hint, &keep)
+        .map_err(|e| Error::input(path, e.to_string()))?;
     if offer.offer_code.is_empty() {
         return Err(Error::input(path, "offer file has no offerCode"));
     }

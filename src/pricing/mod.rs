@@ -8,6 +8,7 @@
 
 pub mod book;
 pub mod import;
+pub mod jsonscan;
 pub mod listprice;
 pub mod offer;
 pub mod query;
