@@ -18,6 +18,8 @@ pub mod spot;
 pub use book::{LookupError, Price, PriceBook, SpotSaving, Tier};
 pub use query::{AttrMatch, PriceQuery};
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -57,15 +59,50 @@ impl Origin {
     }
 }
 
+/// The term a price dimension belongs to. Reserved terms' attributes take a handful of values
+/// repeated on every dimension of every instance SKU, so the known ones are shared (`Cow`)
+/// rather than allocated per dimension: importing a large EC2 offer keeps tens of thousands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Term {
     OnDemand,
     Reserved {
-        lease_contract_length: String,
-        offering_class: String,
-        purchase_option: String,
+        /// `1yr` or `3yr`.
+        lease_contract_length: Cow<'static, str>,
+        /// `standard` or `convertible`.
+        offering_class: Cow<'static, str>,
+        /// `No Upfront`, `Partial Upfront` or `All Upfront`.
+        purchase_option: Cow<'static, str>,
     },
+}
+
+impl Term {
+    pub fn reserved(lease: &str, class: &str, option: &str) -> Term {
+        Term::Reserved {
+            lease_contract_length: intern(lease),
+            offering_class: intern(class),
+            purchase_option: intern(option),
+        }
+    }
+}
+
+fn intern(value: &str) -> Cow<'static, str> {
+    const KNOWN: &[&str] = &[
+        "1yr",
+        "3yr",
+        "standard",
+        "convertible",
+        "No Upfront",
+        "Partial Upfront",
+        "All Upfront",
+        "Light Utilization",
+        "Medium Utilization",
+        "Heavy Utilization",
+    ];
+    match KNOWN.iter().find(|k| **k == value) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(value.to_string()),
+    }
 }
 
 /// One price dimension of a product: a price per unit over a range of usage.

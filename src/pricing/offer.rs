@@ -257,12 +257,12 @@ pub(crate) fn term_dimensions(
     let mut dims = Vec::new();
     for (_code, term) in terms {
         let kind = if reserved {
-            let attr = |k: &str| term.term_attributes.get(k).cloned().unwrap_or_default();
-            Term::Reserved {
-                lease_contract_length: attr("LeaseContractLength"),
-                offering_class: attr("OfferingClass"),
-                purchase_option: attr("PurchaseOption"),
-            }
+            let attr = |k: &str| term.term_attributes.get(k).map_or("", String::as_str);
+            Term::reserved(
+                attr("LeaseContractLength"),
+                attr("OfferingClass"),
+                attr("PurchaseOption"),
+            )
         } else {
             Term::OnDemand
         };
