@@ -259,7 +259,7 @@ fn generate(path: &Path, target: u64) -> std::io::Result<()> {
             out.write_all(b",\n")?;
         }
         first = false;
-        write!(out, "      \"{id}\" : {{\n")?;
+        writeln!(out, "      \"{id}\" : {{")?;
         for (i, (code, lease, class, option)) in RESERVED.iter().enumerate() {
             let hourly = format!("0.{:010}", rng.next() % 10_000_000_000);
             let upfront = format!("{}", rng.next() % 5000);
