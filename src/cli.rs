@@ -30,6 +30,9 @@ struct Cli {
     /// Only errors on standard error.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// The price cache directory (default: $XDG_CACHE_HOME/plancost, or ~/.cache/plancost).
+    #[arg(long, global = true, env = "PLANCOST_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -56,14 +59,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PricesCommand {
-    /// Read AWS price files (offer JSON, list-price CSV, Karpenter table, Spot Advisor feed)
-    /// into a price file.
+    /// Read AWS price files (offer JSON or CSV, GetProducts items, list-price CSV, Karpenter
+    /// table, Spot Advisor feed) into the price cache, or into a price file with --out.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Where to write the price file.
+        /// Write one price file here (for --prices or the bundled snapshot) instead of
+        /// storing into the cache.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Directory that file names in the sources are recorded relative to.
         #[arg(long)]
         root: Option<PathBuf>,
@@ -120,8 +124,14 @@ fn env_region() -> Option<String> {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
+/// The cache directory: `--cache-dir` / `PLANCOST_CACHE_DIR` (clap reads both), else the XDG one.
+fn cache_dir(flag: &Option<PathBuf>) -> Option<PathBuf> {
+    flag.clone().or_else(pricing::cache::default_dir)
+}
+
 fn execute(cli: Cli) -> Result<i32, Error> {
     let color = color_wanted(&cli);
+    let cli_cache_dir = cli.cache_dir.clone();
     match cli.command {
         Command::Breakdown {
             paths,
@@ -136,6 +146,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 },
                 prices: PriceOptions {
                     prices_file: prices,
+                    cache_dir: cache_dir(&cli_cache_dir),
                 },
                 generated_at: None,
             };
@@ -153,15 +164,36 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                         eprintln!("imported {}: {what}", file.display());
                     }
                 }
-                let bytes = pricing::snapshot::write(&set);
-                write_atomically(&out, &bytes)?;
-                if !cli.quiet {
-                    eprintln!(
-                        "wrote {} ({} products, {} sources)",
-                        out.display(),
-                        set.product_count(),
-                        set.sources.len()
-                    );
+                match out {
+                    Some(out) => {
+                        let bytes = pricing::snapshot::write(&set);
+                        write_atomically(&out, &bytes)?;
+                        if !cli.quiet {
+                            eprintln!(
+                                "wrote {} ({} products, {} sources)",
+                                out.display(),
+                                set.product_count(),
+                                set.sources.len()
+                            );
+                        }
+                    }
+                    None => {
+                        let dir = cache_dir(&cli_cache_dir).ok_or_else(|| {
+                            Error::Usage(
+                                "no cache directory: set --cache-dir, PLANCOST_CACHE_DIR or HOME, or write a file with --out".into(),
+                            )
+                        })?;
+                        let cache = pricing::cache::Cache::new(&dir);
+                        let written = cache.store(&set, "import", None)?;
+                        if !cli.quiet {
+                            eprintln!(
+                                "stored {} products in {} cache files under {}",
+                                set.product_count(),
+                                written.len(),
+                                dir.display()
+                            );
+                        }
+                    }
                 }
                 Ok(0)
             }
@@ -173,7 +205,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                             .map_err(|e| Error::Prices(format!("cannot read {}: {e}", p.display())))
                     })
                     .transpose()?;
-                let text = plancost::pricing::info(bytes.as_deref(), prices.as_deref())?;
+                let text = plancost::pricing::info(
+                    bytes.as_deref(),
+                    prices.as_deref(),
+                    cache_dir(&cli_cache_dir).as_deref(),
+                )?;
                 write_output(&text, None)?;
                 Ok(0)
             }

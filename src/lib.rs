@@ -28,6 +28,9 @@ use pricing::{Origin, PriceBook};
 pub struct PriceOptions {
     /// A snapshot file made by `plancost prices import --out`, consulted before the bundled one.
     pub prices_file: Option<PathBuf>,
+    /// The price cache (`prices sync` / `prices import`), consulted after `prices_file` and
+    /// before the bundled snapshot; `None` uses no cache (the CLI resolves the default).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Options of `plancost breakdown`.
@@ -43,7 +46,11 @@ pub struct BreakdownOptions {
 /// Prices every path (plan or state JSON) as one project each.
 pub fn breakdown(options: &BreakdownOptions) -> Result<report::Report> {
     let file_bytes = read_prices_file(&options.prices)?;
-    let book = open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
+    let book = open_book(
+        file_bytes.as_deref(),
+        options.prices.prices_file.as_deref(),
+        options.prices.cache_dir.as_deref(),
+    )?;
     let usage = usage::Usage::default();
     let categories = BTreeMap::new();
     let mut used = estimate::SourcesUsed::default();
@@ -80,10 +87,12 @@ fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
         .transpose()
 }
 
-/// The price book of a run: an explicit prices file first, then the bundled snapshot.
+/// The price book of a run: an explicit prices file first, then the cache (each of its files
+/// answers only for the service and region it holds), then the bundled snapshot.
 pub fn open_book<'a>(
     file_bytes: Option<&'a [u8]>,
     file_path: Option<&std::path::Path>,
+    cache_dir: Option<&std::path::Path>,
 ) -> Result<PriceBook<'a>> {
     let mut book = PriceBook::new();
     if let (Some(bytes), Some(path)) = (file_bytes, file_path) {
@@ -94,6 +103,9 @@ pub fn open_book<'a>(
             ))
         })?;
         book.push_snapshot(snapshot, Origin::File);
+    }
+    if let Some(dir) = cache_dir {
+        book.push_cache(&pricing::cache::Cache::new(dir));
     }
     book.push_snapshot(Snapshot::bundled(), Origin::Bundled);
     Ok(book)

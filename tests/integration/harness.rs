@@ -21,6 +21,8 @@ pub fn plancost() -> Command {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("PLANCOST_PRICES")
+        // No user's cache: an empty one, so results depend on the fixtures only.
+        .env("PLANCOST_CACHE_DIR", scratch_dir("no-cache"))
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1795771800");
     cmd
@@ -107,4 +109,18 @@ pub fn assert_component(
         dec(monthly_cost),
         "monthly cost of {address} / {prefix}"
     );
+}
+
+/// A fresh empty directory under the test target directory, unique per call.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod harness;
+mod price_store;
 mod prices;
 mod resources;
 mod secrets;
