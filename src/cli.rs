@@ -72,6 +72,34 @@ enum PricesCommand {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Fetch current prices from the public AWS Price List Bulk API into the cache (offer index,
+    /// region indexes, regional offer files; no credentials needed).
+    Sync {
+        /// Region to fetch (repeatable); default: the regions already cached, else us-east-1.
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Offer code to fetch, e.g. AmazonEC2 (repeatable); default: every service plancost prices.
+        #[arg(long = "service", value_name = "SERVICE")]
+        services: Vec<String>,
+        /// Base URL of the Bulk API.
+        #[arg(long, env = "PLANCOST_PRICING_ENDPOINT", default_value = plancost::pricing::sync::DEFAULT_ENDPOINT)]
+        endpoint: String,
+        /// Download again even when the cache holds the same version.
+        #[arg(long)]
+        force: bool,
+        /// Downloads at a time.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+        jobs: u16,
+        /// Retries per request on network errors, 429 and 5xx.
+        #[arg(long, default_value_t = 4)]
+        retries: u32,
+        /// Seconds to wait for a connection, a response, or each read of a body.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Refuse offer files larger than this many MB.
+        #[arg(long, default_value_t = 8192)]
+        max_download_mb: u64,
+    },
     /// Which price sources are in use, their versions and sizes.
     Info {
         #[arg(long, env = "PLANCOST_PRICES")]
@@ -194,6 +222,58 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                             );
                         }
                     }
+                }
+                Ok(0)
+            }
+            PricesCommand::Sync {
+                regions,
+                services,
+                endpoint,
+                force,
+                jobs,
+                retries,
+                timeout,
+                max_download_mb,
+            } => {
+                if cli.offline {
+                    return Err(Error::Usage(
+                        "prices sync needs the network; --offline forbids it".into(),
+                    ));
+                }
+                let dir = cache_dir(&cli_cache_dir).ok_or_else(|| {
+                    Error::Usage(
+                        "no cache directory: set --cache-dir, PLANCOST_CACHE_DIR or HOME".into(),
+                    )
+                })?;
+                let mut options = pricing::sync::SyncOptions {
+                    endpoint,
+                    regions,
+                    services,
+                    concurrency: jobs.into(),
+                    retries,
+                    connect_timeout: std::time::Duration::from_secs(timeout.min(60)),
+                    read_timeout: std::time::Duration::from_secs(timeout),
+                    max_download_bytes: max_download_mb.saturating_mul(1_000_000),
+                    force,
+                    ..Default::default()
+                };
+                if cli.quiet {
+                    options.progress = pricing::sync::ProgressStyle::Quiet;
+                }
+                let cache = pricing::cache::Cache::new(&dir);
+                let report = pricing::sync::sync(&cache, &options)?;
+                if !cli.quiet {
+                    eprintln!(
+                        "synced into {}: {} updated, {} unchanged{}",
+                        dir.display(),
+                        report.updated.len(),
+                        report.unchanged.len(),
+                        if report.not_offered.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", not offered: {}", report.not_offered.join(", "))
+                        }
+                    );
                 }
                 Ok(0)
             }

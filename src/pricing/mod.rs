@@ -15,6 +15,7 @@ pub mod offer;
 pub mod query;
 pub mod snapshot;
 pub mod spot;
+pub mod sync;
 
 pub use book::{LookupError, Price, PriceBook, SpotSaving, Tier};
 pub use query::{AttrMatch, PriceQuery};

@@ -2,8 +2,10 @@
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
 mod bad_input;
+mod fake_bulk_api;
 mod harness;
 mod price_store;
 mod prices;
 mod resources;
 mod secrets;
+mod sync;
