@@ -432,6 +432,97 @@ impl<'a> PriceBook<'a> {
     }
 }
 
+impl PriceBook<'_> {
+    /// The effective hourly price of a Reserved term of the one product `query` matches: the
+    /// recurring hourly fee plus the upfront fee spread over the term's hours (8,760 a year,
+    /// as AWS amortises). `lease` is `1yr` or `3yr`, `class` `standard` or `convertible`,
+    /// `option` `No Upfront`, `Partial Upfront` or `All Upfront`.
+    pub fn lookup_reserved(
+        &self,
+        query: &PriceQuery,
+        lease: &str,
+        class: &str,
+        option: &str,
+    ) -> Result<Price, LookupError> {
+        let term = Term::reserved(lease, class, option);
+        let described = || format!("{query} reserved {lease} {class} {option}");
+        let (layer, products) = self.products(query)?;
+        let found: Vec<&Product> = products
+            .iter()
+            .filter(|p| matches_product(query, p) && p.dimensions.iter().any(|d| d.term == term))
+            .collect();
+        let product = match found.as_slice() {
+            [] => return Err(LookupError::NotFound { query: described() }),
+            [one] => *one,
+            many => {
+                return Err(LookupError::Ambiguous {
+                    query: described(),
+                    count: many.len(),
+                    skus: many
+                        .iter()
+                        .map(|p| p.sku.clone().unwrap_or_else(|| "(no SKU)".into()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        };
+        let dims: Vec<_> = product
+            .dimensions
+            .iter()
+            .filter(|d| d.term == term)
+            .collect();
+        let hourly: Vec<_> = dims.iter().filter(|d| d.unit == "Hrs").collect();
+        let upfront: Decimal = dims
+            .iter()
+            .filter(|d| d.unit == "Quantity")
+            .map(|d| d.price_per_unit)
+            .sum();
+        let years: Decimal = match lease {
+            "1yr" => Decimal::ONE,
+            "3yr" => Decimal::from(3),
+            _ => {
+                return Err(LookupError::NotFound {
+                    query: format!("{} (lease {lease:?} is not 1yr or 3yr)", described()),
+                });
+            }
+        };
+        let hours = years * Decimal::from(8760);
+        let recurring = match hourly.as_slice() {
+            [] => Decimal::ZERO,
+            [one] => one.price_per_unit,
+            _ => {
+                return Err(LookupError::Ambiguous {
+                    query: described(),
+                    count: hourly.len(),
+                    skus: product.sku.clone().unwrap_or_default(),
+                });
+            }
+        };
+        let first = hourly.first().map(|d| **d).or(dims.first().copied());
+        Ok(Price {
+            unit: "Hrs".into(),
+            tiers: vec![Tier {
+                begin: Decimal::ZERO,
+                end: None,
+                per_unit: recurring + upfront / hours,
+            }],
+            sku: product.sku.clone(),
+            rate_code: first.and_then(|d| d.rate_code.clone()),
+            effective_date: first.and_then(|d| d.effective_date.clone()),
+            source: layer
+                .sources()
+                .get(product.source)
+                .cloned()
+                .ok_or_else(|| LookupError::Corrupt {
+                    service: query.service.clone(),
+                    region: query.region.clone(),
+                    message: "source index out of range".into(),
+                })?,
+            origin: layer.origin,
+        })
+    }
+}
+
 impl Default for PriceBook<'_> {
     fn default() -> Self {
         Self::new()

@@ -12,6 +12,7 @@ pub mod import;
 pub mod jsonscan;
 pub mod listprice;
 pub mod offer;
+pub mod offer_csv;
 pub mod query;
 pub mod snapshot;
 pub mod spot;

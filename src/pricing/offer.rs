@@ -145,10 +145,17 @@ impl State<'_> {
         if !(self.keep)(&service, raw.product_family.as_deref(), &raw.attributes) {
             return;
         }
+        // Files before 2020 have no regionCode; their location names the region.
         let region = raw
             .attributes
             .get("regionCode")
             .cloned()
+            .or_else(|| {
+                raw.attributes
+                    .get("location")
+                    .and_then(|l| super::offer_csv::region_of_location(l))
+                    .map(str::to_string)
+            })
             .or_else(|| self.region_hint.map(str::to_string))
             .unwrap_or_else(|| "global".to_string());
         self.kept.insert(raw.sku.clone(), self.offer.products.len());

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod fake_bulk_api;
+mod formats;
 mod harness;
 mod price_store;
 mod prices;
