@@ -110,7 +110,11 @@ pub fn audit(options: &ConfigOptions, tolerance: Option<Decimal>) -> Result<(Aud
         .or(assumptions.tolerance_percent.map(|t| t.0))
         .unwrap_or(DEFAULT_TOLERANCE_PERCENT);
     let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
+    let book = crate::open_book(
+        file_bytes.as_deref(),
+        options.prices.prices_file.as_deref(),
+        options.prices.cache_dir.as_deref(),
+    )?;
     let mut pricer = Pricer::new(
         &loaded,
         &book,

@@ -34,7 +34,11 @@ pub fn check(options: &ConfigOptions) -> Result<Outcome> {
     let loaded = config::load(&options.config)?;
     let selected = select(&loaded, &options.projects)?;
     let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
+    let book = crate::open_book(
+        file_bytes.as_deref(),
+        options.prices.prices_file.as_deref(),
+        options.prices.cache_dir.as_deref(),
+    )?;
     let mut pricer = Pricer::new(
         &loaded,
         &book,

@@ -30,6 +30,9 @@ struct Cli {
     /// Only errors on standard error.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// The price cache directory (default: $XDG_CACHE_HOME/plancost, or ~/.cache/plancost).
+    #[arg(long, global = true, env = "PLANCOST_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -135,7 +138,11 @@ struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    fn options(self, projects: Vec<String>) -> plancost::check::ConfigOptions {
+    fn options(
+        self,
+        projects: Vec<String>,
+        cache_dir: Option<PathBuf>,
+    ) -> plancost::check::ConfigOptions {
         plancost::check::ConfigOptions {
             config: self.config,
             projects,
@@ -144,6 +151,7 @@ impl ConfigArgs {
             },
             prices: PriceOptions {
                 prices_file: self.prices,
+                cache_dir,
             },
             generated_at: None,
         }
@@ -152,17 +160,46 @@ impl ConfigArgs {
 
 #[derive(Subcommand)]
 enum PricesCommand {
-    /// Read AWS price files (offer JSON, list-price CSV, Karpenter table, Spot Advisor feed)
-    /// into a price file.
+    /// Read AWS price files (offer JSON or CSV, GetProducts items, list-price CSV, Karpenter
+    /// table, Spot Advisor feed) into the price cache, or into a price file with --out.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Where to write the price file.
+        /// Write one price file here (for --prices or the bundled snapshot) instead of
+        /// storing into the cache.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Directory that file names in the sources are recorded relative to.
         #[arg(long)]
         root: Option<PathBuf>,
+    },
+    /// Fetch current prices from the public AWS Price List Bulk API into the cache (offer index,
+    /// region indexes, regional offer files; no credentials needed).
+    Sync {
+        /// Region to fetch (repeatable); default: the regions already cached, else us-east-1.
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Offer code to fetch, e.g. AmazonEC2 (repeatable); default: every service plancost prices.
+        #[arg(long = "service", value_name = "SERVICE")]
+        services: Vec<String>,
+        /// Base URL of the Bulk API.
+        #[arg(long, env = "PLANCOST_PRICING_ENDPOINT", default_value = plancost::pricing::sync::DEFAULT_ENDPOINT)]
+        endpoint: String,
+        /// Download again even when the cache holds the same version.
+        #[arg(long)]
+        force: bool,
+        /// Downloads at a time.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+        jobs: u16,
+        /// Retries per request on network errors, 429 and 5xx.
+        #[arg(long, default_value_t = 4)]
+        retries: u32,
+        /// Seconds to wait for a connection, a response, or each read of a body.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Refuse offer files larger than this many MB.
+        #[arg(long, default_value_t = 8192)]
+        max_download_mb: u64,
     },
     /// Which price sources are in use, their versions and sizes.
     Info {
@@ -218,9 +255,16 @@ fn env_region() -> Option<String> {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
+/// The cache directory: `--cache-dir` / `PLANCOST_CACHE_DIR` (clap reads both), else the XDG one.
+fn cache_dir(flag: &Option<PathBuf>) -> Option<PathBuf> {
+    flag.clone().or_else(pricing::cache::default_dir)
+}
+
 fn execute(cli: Cli) -> Result<i32, Error> {
     let color = color_wanted(&cli);
     let quiet = cli.quiet;
+    let offline = cli.offline;
+    let cli_cache_dir = cli.cache_dir.clone();
     match cli.command {
         Command::Breakdown {
             paths,
@@ -237,6 +281,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 },
                 prices: PriceOptions {
                     prices_file: prices,
+                    cache_dir: cache_dir(&cli_cache_dir),
                 },
                 generated_at: None,
                 usage_file,
@@ -264,6 +309,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 },
                 prices: PriceOptions {
                     prices_file: prices,
+                    cache_dir: cache_dir(&cli_cache_dir),
                 },
                 generated_at: None,
                 pricing_date: None,
@@ -307,7 +353,8 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             format,
             out,
         } => {
-            let outcome = plancost::check::check(&config.options(projects))?;
+            let outcome =
+                plancost::check::check(&config.options(projects, cache_dir(&cli_cache_dir)))?;
             print_warnings(quiet, &outcome.warnings);
             let report = outcome.report;
             let color = color && out.is_none();
@@ -323,7 +370,9 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             format,
             out,
         } => {
-            let (forecast, warnings) = plancost::forecast::forecast(&config.options(Vec::new()))?;
+            let (forecast, warnings) = plancost::forecast::forecast(
+                &config.options(Vec::new(), cache_dir(&cli_cache_dir)),
+            )?;
             print_warnings(quiet, &warnings);
             let text = match format {
                 FormatArg::Table => plancost::forecast::render_table(&forecast),
@@ -349,7 +398,10 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                     return Err(Error::Usage("audit writes --format table or json".into()));
                 }
             };
-            let (audit, warnings) = plancost::audit::audit(&config.options(Vec::new()), tolerance)?;
+            let (audit, warnings) = plancost::audit::audit(
+                &config.options(Vec::new(), cache_dir(&cli_cache_dir)),
+                tolerance,
+            )?;
             print_warnings(quiet, &warnings);
             write_output(&text_of(&audit), out.as_ref())?;
             Ok(0)
@@ -363,14 +415,87 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                         eprintln!("imported {}: {what}", file.display());
                     }
                 }
-                let bytes = pricing::snapshot::write(&set);
-                write_atomically(&out, &bytes)?;
+                match out {
+                    Some(out) => {
+                        let bytes = pricing::snapshot::write(&set);
+                        write_atomically(&out, &bytes)?;
+                        if !quiet {
+                            eprintln!(
+                                "wrote {} ({} products, {} sources)",
+                                out.display(),
+                                set.product_count(),
+                                set.sources.len()
+                            );
+                        }
+                    }
+                    None => {
+                        let dir = cache_dir(&cli_cache_dir).ok_or_else(|| {
+                            Error::Usage(
+                                "no cache directory: set --cache-dir, PLANCOST_CACHE_DIR or HOME, or write a file with --out".into(),
+                            )
+                        })?;
+                        let cache = pricing::cache::Cache::new(&dir);
+                        let written = cache.store(&set, "import", None)?;
+                        if !quiet {
+                            eprintln!(
+                                "stored {} products in {} cache files under {}",
+                                set.product_count(),
+                                written.len(),
+                                dir.display()
+                            );
+                        }
+                    }
+                }
+                Ok(0)
+            }
+            PricesCommand::Sync {
+                regions,
+                services,
+                endpoint,
+                force,
+                jobs,
+                retries,
+                timeout,
+                max_download_mb,
+            } => {
+                if offline {
+                    return Err(Error::Usage(
+                        "prices sync needs the network; --offline forbids it".into(),
+                    ));
+                }
+                let dir = cache_dir(&cli_cache_dir).ok_or_else(|| {
+                    Error::Usage(
+                        "no cache directory: set --cache-dir, PLANCOST_CACHE_DIR or HOME".into(),
+                    )
+                })?;
+                let mut options = pricing::sync::SyncOptions {
+                    endpoint,
+                    regions,
+                    services,
+                    concurrency: jobs.into(),
+                    retries,
+                    connect_timeout: std::time::Duration::from_secs(timeout.min(60)),
+                    read_timeout: std::time::Duration::from_secs(timeout),
+                    max_download_bytes: max_download_mb.saturating_mul(1_000_000),
+                    force,
+                    ..Default::default()
+                };
+                if quiet {
+                    options.progress = pricing::sync::ProgressStyle::Quiet;
+                }
+                let cache = pricing::cache::Cache::new(&dir);
+                let report = pricing::sync::sync(&cache, &options)?;
                 if !quiet {
                     eprintln!(
-                        "wrote {} ({} products, {} sources)",
-                        out.display(),
-                        set.product_count(),
-                        set.sources.len()
+                        "synced into {}: {} updated, {} unchanged{}",
+                        dir.display(),
+                        report.updated.len(),
+                        report.unchanged.len(),
+                        if report.not_offered.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", not offered: {}", report.not_offered.join(", "))
+                        }
                     );
                 }
                 Ok(0)
@@ -383,7 +508,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                             .map_err(|e| Error::Prices(format!("cannot read {}: {e}", p.display())))
                     })
                     .transpose()?;
-                let text = plancost::pricing::info(bytes.as_deref(), prices.as_deref())?;
+                let text = plancost::pricing::info(
+                    bytes.as_deref(),
+                    prices.as_deref(),
+                    cache_dir(&cli_cache_dir).as_deref(),
+                )?;
                 write_output(&text, None)?;
                 Ok(0)
             }

@@ -71,7 +71,11 @@ pub fn forecast(options: &ConfigOptions) -> Result<(Forecast, Vec<String>)> {
         )));
     }
     let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
+    let book = crate::open_book(
+        file_bytes.as_deref(),
+        options.prices.prices_file.as_deref(),
+        options.prices.cache_dir.as_deref(),
+    )?;
     let mut pricer = Pricer::new(
         &loaded,
         &book,

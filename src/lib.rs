@@ -35,6 +35,9 @@ use pricing::{Origin, PriceBook};
 pub struct PriceOptions {
     /// A snapshot file made by `plancost prices import --out`, consulted before the bundled one.
     pub prices_file: Option<PathBuf>,
+    /// The price cache (`prices sync` / `prices import`), consulted after `prices_file` and
+    /// before the bundled snapshot; `None` uses no cache (the CLI resolves the default).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Options of `plancost breakdown`.
@@ -80,7 +83,11 @@ pub fn load_usage(
 /// Prices every path (plan or state JSON) as one project each.
 pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let file_bytes = read_prices_file(&options.prices)?;
-    let book = open_book(file_bytes.as_deref(), options.prices.prices_file.as_deref())?;
+    let book = open_book(
+        file_bytes.as_deref(),
+        options.prices.prices_file.as_deref(),
+        options.prices.cache_dir.as_deref(),
+    )?;
     let mut warnings = Vec::new();
     let usage = load_usage(options.usage_file.as_deref(), &mut warnings)?;
     let categories = BTreeMap::new();
@@ -135,10 +142,12 @@ pub(crate) fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>
         .transpose()
 }
 
-/// The price book of a run: an explicit prices file first, then the bundled snapshot.
+/// The price book of a run: an explicit prices file first, then the cache (each of its files
+/// answers only for the service and region it holds), then the bundled snapshot.
 pub fn open_book<'a>(
     file_bytes: Option<&'a [u8]>,
     file_path: Option<&std::path::Path>,
+    cache_dir: Option<&std::path::Path>,
 ) -> Result<PriceBook<'a>> {
     let mut book = PriceBook::new();
     if let (Some(bytes), Some(path)) = (file_bytes, file_path) {
@@ -149,6 +158,9 @@ pub fn open_book<'a>(
             ))
         })?;
         book.push_snapshot(snapshot, Origin::File);
+    }
+    if let Some(dir) = cache_dir {
+        book.push_cache(&pricing::cache::Cache::new(dir));
     }
     book.push_snapshot(Snapshot::bundled(), Origin::Bundled);
     Ok(book)

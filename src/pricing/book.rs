@@ -9,10 +9,12 @@
 //! bug in the query (it is reported, never resolved by taking the cheapest).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 
+use super::cache::Cache;
 use super::snapshot::Snapshot;
 use super::spot::SpotEntry;
 use super::{Origin, PriceQuery, Product, Source, Term};
@@ -91,10 +93,77 @@ struct LazyChunk<'a> {
 
 struct Layer<'a> {
     origin: Origin,
+    content: Content<'a>,
+}
+
+enum Content<'a> {
+    /// A snapshot in memory (bundled, or a `--prices` file read by the caller).
+    Snapshot {
+        sources: Vec<Source>,
+        chunks: HashMap<(String, String), LazyChunk<'a>>,
+        /// Region → (source index, entries parsed on first use).
+        spot: HashMap<String, (usize, LazySpot<'a>)>,
+    },
+    /// One file of the cache, holding one service and region (`key`) or the Spot Advisor's
+    /// regions (`key` is `None`), read from disk the first time a lookup needs it.
+    CacheFile {
+        path: PathBuf,
+        key: Option<(String, String)>,
+        loaded: OnceLock<Result<LoadedFile, String>>,
+    },
+}
+
+struct LoadedFile {
     sources: Vec<Source>,
-    chunks: HashMap<(String, String), LazyChunk<'a>>,
-    /// Region → (source index, entries parsed on first use).
-    spot: HashMap<String, (usize, LazySpot<'a>)>,
+    products: Vec<Product>,
+    spot: HashMap<String, (usize, Vec<SpotEntry>)>,
+}
+
+impl LoadedFile {
+    fn read(path: &Path) -> Result<LoadedFile, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let snapshot = Snapshot::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut products = Vec::new();
+        for chunk in &snapshot.chunks {
+            let mut parsed: Vec<Product> = serde_json::from_slice(chunk.body)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            products.append(&mut parsed);
+        }
+        let mut spot = HashMap::new();
+        for chunk in &snapshot.spot {
+            let entries: Vec<SpotEntry> = serde_json::from_slice(chunk.body)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            spot.insert(chunk.region.clone(), (chunk.products, entries));
+        }
+        Ok(LoadedFile {
+            sources: snapshot.sources,
+            products,
+            spot,
+        })
+    }
+}
+
+impl Layer<'_> {
+    fn sources(&self) -> &[Source] {
+        match &self.content {
+            Content::Snapshot { sources, .. } => sources,
+            Content::CacheFile { loaded, .. } => match loaded.get() {
+                Some(Ok(file)) => &file.sources,
+                _ => &[],
+            },
+        }
+    }
+}
+
+fn load<'l>(
+    path: &Path,
+    loaded: &'l OnceLock<Result<LoadedFile, String>>,
+) -> Result<&'l LoadedFile, String> {
+    loaded
+        .get_or_init(|| LoadedFile::read(path))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 struct LazySpot<'a> {
@@ -152,17 +221,35 @@ impl<'a> PriceBook<'a> {
             .collect();
         self.layers.push(Layer {
             origin,
-            sources: snapshot.sources,
-            chunks,
-            spot,
+            content: Content::Snapshot {
+                sources: snapshot.sources,
+                chunks,
+                spot,
+            },
         });
     }
 
-    /// Every source of every layer, with its origin, for the report's `prices` section.
+    /// Adds the cache's files, consulted after the layers already added. Nothing is read until
+    /// a lookup asks for a service and region a file holds.
+    pub fn push_cache(&mut self, cache: &Cache) {
+        for file in cache.files() {
+            self.layers.push(Layer {
+                origin: Origin::Cache,
+                content: Content::CacheFile {
+                    path: file.path,
+                    key: file.key,
+                    loaded: OnceLock::new(),
+                },
+            });
+        }
+    }
+
+    /// Every source of every layer read so far, with its origin, for the report's `prices`
+    /// section (cache files not needed by any lookup are not read, and not listed).
     pub fn sources(&self) -> impl Iterator<Item = (&Source, Origin)> {
         self.layers
             .iter()
-            .flat_map(|l| l.sources.iter().map(move |s| (s, l.origin)))
+            .flat_map(|l| l.sources().iter().map(move |s| (s, l.origin)))
     }
 
     /// The Spot Instance Advisor's saving for an instance type, from the first layer that has
@@ -173,25 +260,47 @@ impl<'a> PriceBook<'a> {
         instance_type: &str,
         operating_system: &str,
     ) -> Result<SpotSaving, LookupError> {
-        let Some((layer, (source, lazy))) = self
-            .layers
-            .iter()
-            .find_map(|l| l.spot.get(region).map(|s| (l, s)))
-        else {
+        let corrupt = |message: &String| LookupError::Corrupt {
+            service: "AmazonEC2 spot advisor".into(),
+            region: region.into(),
+            message: message.clone(),
+        };
+        let mut found = None;
+        for layer in &self.layers {
+            match &layer.content {
+                Content::Snapshot { spot, .. } => {
+                    if let Some((source, lazy)) = spot.get(region) {
+                        let entries = lazy
+                            .parsed
+                            .get_or_init(|| {
+                                serde_json::from_slice(lazy.body).map_err(|e| e.to_string())
+                            })
+                            .as_ref()
+                            .map_err(corrupt)?;
+                        found = Some((layer, *source, entries.as_slice()));
+                        break;
+                    }
+                }
+                Content::CacheFile {
+                    path,
+                    key: None,
+                    loaded,
+                } => {
+                    let file = load(path, loaded).map_err(|m| corrupt(&m))?;
+                    if let Some((source, entries)) = file.spot.get(region) {
+                        found = Some((layer, *source, entries.as_slice()));
+                        break;
+                    }
+                }
+                Content::CacheFile { .. } => {}
+            }
+        }
+        let Some((layer, source, entries)) = found else {
             return Err(LookupError::NoData {
                 service: "AmazonEC2 spot advisor".into(),
                 region: region.into(),
             });
         };
-        let entries = lazy
-            .parsed
-            .get_or_init(|| serde_json::from_slice(lazy.body).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|message| LookupError::Corrupt {
-                service: "AmazonEC2 spot advisor".into(),
-                region: region.into(),
-                message: message.clone(),
-            })?;
         let entry = entries
             .iter()
             .find(|e| e.instance_type == instance_type && e.operating_system == operating_system)
@@ -201,14 +310,10 @@ impl<'a> PriceBook<'a> {
                 ),
             })?;
         let source = layer
-            .sources
-            .get(*source)
+            .sources()
+            .get(source)
             .cloned()
-            .ok_or_else(|| LookupError::Corrupt {
-                service: "AmazonEC2 spot advisor".into(),
-                region: region.into(),
-                message: "source index out of range".into(),
-            })?;
+            .ok_or_else(|| corrupt(&"source index out of range".to_string()))?;
         Ok(SpotSaving {
             entry: entry.clone(),
             source,
@@ -216,27 +321,47 @@ impl<'a> PriceBook<'a> {
         })
     }
 
-    pub fn lookup(&self, query: &PriceQuery) -> Result<Price, LookupError> {
-        let key = (query.service.clone(), query.region.clone());
-        let Some((layer, chunk)) = self
-            .layers
-            .iter()
-            .find_map(|l| l.chunks.get(&key).map(|c| (l, c)))
-        else {
-            return Err(LookupError::NoData {
-                service: query.service.clone(),
-                region: query.region.clone(),
-            });
+    /// The first layer holding the query's service and region, with its products.
+    fn products(&self, query: &PriceQuery) -> Result<(&Layer<'a>, &[Product]), LookupError> {
+        let corrupt = |message: String| LookupError::Corrupt {
+            service: query.service.clone(),
+            region: query.region.clone(),
+            message,
         };
-        let products = chunk
-            .parsed
-            .get_or_init(|| serde_json::from_slice(chunk.body).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|message| LookupError::Corrupt {
-                service: query.service.clone(),
-                region: query.region.clone(),
-                message: message.clone(),
-            })?;
+        let key = (query.service.clone(), query.region.clone());
+        for layer in &self.layers {
+            match &layer.content {
+                Content::Snapshot { chunks, .. } => {
+                    if let Some(chunk) = chunks.get(&key) {
+                        let products = chunk
+                            .parsed
+                            .get_or_init(|| {
+                                serde_json::from_slice(chunk.body).map_err(|e| e.to_string())
+                            })
+                            .as_ref()
+                            .map_err(|m| corrupt(m.clone()))?;
+                        return Ok((layer, products));
+                    }
+                }
+                Content::CacheFile {
+                    path,
+                    key: Some(file_key),
+                    loaded,
+                } if *file_key == key => {
+                    let file = load(path, loaded).map_err(corrupt)?;
+                    return Ok((layer, &file.products));
+                }
+                Content::CacheFile { .. } => {}
+            }
+        }
+        Err(LookupError::NoData {
+            service: query.service.clone(),
+            region: query.region.clone(),
+        })
+    }
+
+    pub fn lookup(&self, query: &PriceQuery) -> Result<Price, LookupError> {
+        let (layer, products) = self.products(query)?;
 
         let mut found: Vec<(&Product, Vec<&super::Dimension>)> = Vec::new();
         for product in products {
@@ -284,13 +409,15 @@ impl<'a> PriceBook<'a> {
                     sku: product.sku.clone(),
                     rate_code: first.rate_code.clone(),
                     effective_date: first.effective_date.clone(),
-                    source: layer.sources.get(product.source).cloned().ok_or_else(|| {
-                        LookupError::Corrupt {
+                    source: layer
+                        .sources()
+                        .get(product.source)
+                        .cloned()
+                        .ok_or_else(|| LookupError::Corrupt {
                             service: query.service.clone(),
                             region: query.region.clone(),
                             message: "source index out of range".into(),
-                        }
-                    })?,
+                        })?,
                     origin: layer.origin,
                 })
             }
@@ -302,6 +429,97 @@ impl<'a> PriceBook<'a> {
                     .collect(),
             )),
         }
+    }
+}
+
+impl PriceBook<'_> {
+    /// The effective hourly price of a Reserved term of the one product `query` matches: the
+    /// recurring hourly fee plus the upfront fee spread over the term's hours (8,760 a year,
+    /// as AWS amortises). `lease` is `1yr` or `3yr`, `class` `standard` or `convertible`,
+    /// `option` `No Upfront`, `Partial Upfront` or `All Upfront`.
+    pub fn lookup_reserved(
+        &self,
+        query: &PriceQuery,
+        lease: &str,
+        class: &str,
+        option: &str,
+    ) -> Result<Price, LookupError> {
+        let term = Term::reserved(lease, class, option);
+        let described = || format!("{query} reserved {lease} {class} {option}");
+        let (layer, products) = self.products(query)?;
+        let found: Vec<&Product> = products
+            .iter()
+            .filter(|p| matches_product(query, p) && p.dimensions.iter().any(|d| d.term == term))
+            .collect();
+        let product = match found.as_slice() {
+            [] => return Err(LookupError::NotFound { query: described() }),
+            [one] => *one,
+            many => {
+                return Err(LookupError::Ambiguous {
+                    query: described(),
+                    count: many.len(),
+                    skus: many
+                        .iter()
+                        .map(|p| p.sku.clone().unwrap_or_else(|| "(no SKU)".into()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        };
+        let dims: Vec<_> = product
+            .dimensions
+            .iter()
+            .filter(|d| d.term == term)
+            .collect();
+        let hourly: Vec<_> = dims.iter().filter(|d| d.unit == "Hrs").collect();
+        let upfront: Decimal = dims
+            .iter()
+            .filter(|d| d.unit == "Quantity")
+            .map(|d| d.price_per_unit)
+            .sum();
+        let years: Decimal = match lease {
+            "1yr" => Decimal::ONE,
+            "3yr" => Decimal::from(3),
+            _ => {
+                return Err(LookupError::NotFound {
+                    query: format!("{} (lease {lease:?} is not 1yr or 3yr)", described()),
+                });
+            }
+        };
+        let hours = years * Decimal::from(8760);
+        let recurring = match hourly.as_slice() {
+            [] => Decimal::ZERO,
+            [one] => one.price_per_unit,
+            _ => {
+                return Err(LookupError::Ambiguous {
+                    query: described(),
+                    count: hourly.len(),
+                    skus: product.sku.clone().unwrap_or_default(),
+                });
+            }
+        };
+        let first = hourly.first().map(|d| **d).or(dims.first().copied());
+        Ok(Price {
+            unit: "Hrs".into(),
+            tiers: vec![Tier {
+                begin: Decimal::ZERO,
+                end: None,
+                per_unit: recurring + upfront / hours,
+            }],
+            sku: product.sku.clone(),
+            rate_code: first.and_then(|d| d.rate_code.clone()),
+            effective_date: first.and_then(|d| d.effective_date.clone()),
+            source: layer
+                .sources()
+                .get(product.source)
+                .cloned()
+                .ok_or_else(|| LookupError::Corrupt {
+                    service: query.service.clone(),
+                    region: query.region.clone(),
+                    message: "source index out of range".into(),
+                })?,
+            origin: layer.origin,
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-use super::{PriceSet, Source, listprice, offer, spot};
+use super::{PriceSet, Source, listprice, offer, offer_csv, spot};
 
 /// What an import read, for messages and `prices info`.
 #[derive(Debug, Default)]
@@ -116,10 +116,23 @@ fn import_file(path: &Path, name: &str, set: &mut PriceSet) -> Result<Option<Str
         return Ok(Some(format!("list-price table, {rows} products")));
     }
 
+    if offer_csv::is_csv_offer(text) || (gz && gz_head_is_csv(path)) {
+        return import_offer_with(path, name, set, "CSV", |file, hint, keep| {
+            offer_csv::read_csv_offer(file, hint, keep)
+        });
+    }
+
     // Offer files say "products" within their first lines (after a short disclaimer); index
     // files never do. Anything else that is JSON is small and classified after a full parse.
     if gz || text.contains("\"products\"") {
         return import_file_as_offer(path, name, set);
+    }
+
+    if text.trim_start().starts_with('[') {
+        let bytes = read_all(path)?;
+        return import_offer_with(path, name, set, "Query API GetProducts", |_, _, keep| {
+            offer_csv::read_get_products(&bytes, keep)
+        });
     }
 
     if text.trim_start().starts_with('{') {
@@ -148,6 +161,13 @@ fn import_file(path: &Path, name: &str, set: &mut PriceSet) -> Result<Option<Str
         if value.get("products").is_some() {
             return import_file_as_offer(path, name, set);
         }
+        let is_item =
+            |v: &serde_json::Value| v.get("product").is_some() && v.get("serviceCode").is_some();
+        if value.get("PriceList").is_some() || is_item(&value) {
+            return import_offer_with(path, name, set, "Query API GetProducts", |_, _, keep| {
+                offer_csv::read_get_products(&bytes, keep)
+            });
+        }
         // Offer indexes, region indexes and version indexes: skipped.
         if value.get("offers").is_some()
             || value.get("regions").is_some()
@@ -163,6 +183,45 @@ fn import_file(path: &Path, name: &str, set: &mut PriceSet) -> Result<Option<Str
 }
 
 fn import_file_as_offer(path: &Path, name: &str, set: &mut PriceSet) -> Result<Option<String>> {
+    import_offer_with(path, name, set, "", |file, hint, keep| {
+        offer::read_offer(file, hint, keep).map_err(|e| e.to_string())
+    })
+}
+
+/// Whether a gzipped file decompresses to a CSV offer.
+fn gz_head_is_csv(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 64];
+    let mut decoder = flate2::read::MultiGzDecoder::new(file);
+    let n = read_up_to_any(&mut decoder, &mut head).unwrap_or(0);
+    offer_csv::is_csv_offer(&String::from_utf8_lossy(&head[..n]))
+}
+
+fn read_up_to_any(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Imports an offer read by `read` (JSON, CSV or GetProducts) into the set.
+fn import_offer_with(
+    path: &Path,
+    name: &str,
+    set: &mut PriceSet,
+    format: &str,
+    read: impl FnOnce(
+        File,
+        Option<&str>,
+        offer::KeepFilter<'_>,
+    ) -> std::result::Result<offer::Offer, String>,
+) -> Result<Option<String>> {
     let region_hint = path
         .parent()
         .and_then(|p| p.file_name())
@@ -174,7 +233,7 @@ fn import_file_as_offer(path: &Path, name: &str, set: &mut PriceSet) -> Result<O
                 attrs: &std::collections::BTreeMap<String, String>| {
         crate::aws::wanted(service, family, attrs)
     };
-    let offer = offer::read_offer(file, region_hint, &keep).map_err(|e| Error::json(path, &e))?;
+    let offer = read(file, region_hint, &keep).map_err(|e| Error::input(path, e))?;
     if offer.offer_code.is_empty() {
         return Err(Error::input(path, "offer file has no offerCode"));
     }
@@ -191,7 +250,11 @@ fn import_file_as_offer(path: &Path, name: &str, set: &mut PriceSet) -> Result<O
         },
         version: offer.version.clone(),
         publication_date: offer.publication_date.clone(),
-        kind: "AWS Price List Bulk API offer file".into(),
+        kind: match format {
+            "" => "AWS Price List Bulk API offer file".to_string(),
+            "CSV" => "AWS Price List Bulk API offer file (CSV)".to_string(),
+            other => format!("AWS Price List {other} items"),
+        },
         file: name.to_string(),
     };
     let service = offer.offer_code.clone();

@@ -7,15 +7,21 @@
 //! its price came from.
 
 pub mod book;
+pub mod cache;
 pub mod import;
+pub mod jsonscan;
 pub mod listprice;
 pub mod offer;
+pub mod offer_csv;
 pub mod query;
 pub mod snapshot;
 pub mod spot;
+pub mod sync;
 
 pub use book::{LookupError, Price, PriceBook, SpotSaving, Tier};
 pub use query::{AttrMatch, PriceQuery};
+
+use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -56,15 +62,50 @@ impl Origin {
     }
 }
 
+/// The term a price dimension belongs to. Reserved terms' attributes take a handful of values
+/// repeated on every dimension of every instance SKU, so the known ones are shared (`Cow`)
+/// rather than allocated per dimension: importing a large EC2 offer keeps tens of thousands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Term {
     OnDemand,
     Reserved {
-        lease_contract_length: String,
-        offering_class: String,
-        purchase_option: String,
+        /// `1yr` or `3yr`.
+        lease_contract_length: Cow<'static, str>,
+        /// `standard` or `convertible`.
+        offering_class: Cow<'static, str>,
+        /// `No Upfront`, `Partial Upfront` or `All Upfront`.
+        purchase_option: Cow<'static, str>,
     },
+}
+
+impl Term {
+    pub fn reserved(lease: &str, class: &str, option: &str) -> Term {
+        Term::Reserved {
+            lease_contract_length: intern(lease),
+            offering_class: intern(class),
+            purchase_option: intern(option),
+        }
+    }
+}
+
+fn intern(value: &str) -> Cow<'static, str> {
+    const KNOWN: &[&str] = &[
+        "1yr",
+        "3yr",
+        "standard",
+        "convertible",
+        "No Upfront",
+        "Partial Upfront",
+        "All Upfront",
+        "Light Utilization",
+        "Medium Utilization",
+        "Heavy Utilization",
+    ];
+    match KNOWN.iter().find(|k| **k == value) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(value.to_string()),
+    }
 }
 
 /// One price dimension of a product: a price per unit over a range of usage.
@@ -209,13 +250,14 @@ pub fn parse_range(text: &str) -> Option<Option<Decimal>> {
     }
 }
 
-/// `plancost prices info`: every source of the price data in use, with product counts.
+/// `plancost prices info`: every layer of price data in lookup order (an explicit file, the
+/// cache, the bundled snapshot) with its sources, versions, ages and product counts.
 pub fn info(
     file_bytes: Option<&[u8]>,
     file_path: Option<&std::path::Path>,
+    cache_dir: Option<&std::path::Path>,
 ) -> crate::Result<String> {
     let mut out = String::new();
-    let mut layers = Vec::new();
     if let (Some(bytes), Some(path)) = (file_bytes, file_path) {
         let snapshot = snapshot::Snapshot::parse(bytes).map_err(|e| {
             crate::Error::Prices(format!(
@@ -223,30 +265,81 @@ pub fn info(
                 path.display()
             ))
         })?;
-        layers.push((format!("file {}", path.display()), snapshot));
+        out.push_str(&format!("file {}:\n", path.display()));
+        describe_snapshot(&snapshot, &mut out);
     }
-    layers.push((
-        "bundled snapshot".to_string(),
-        snapshot::Snapshot::bundled(),
-    ));
-    for (name, snapshot) in layers {
-        out.push_str(&format!("{name}:\n"));
-        for c in &snapshot.chunks {
-            out.push_str(&format!(
-                "  {:<22} {:<16} {:>6} products\n",
-                c.service, c.region, c.products
-            ));
-        }
+    if let Some(dir) = cache_dir {
+        let cache = cache::Cache::new(dir);
+        let files = cache.files();
+        let manifest = cache.manifest();
         out.push_str(&format!(
-            "  spot advisor: {} regions\n  sources:\n",
+            "cache {} ({} files):\n",
+            dir.display(),
+            files.len()
+        ));
+        for file in files {
+            let stem = file
+                .key
+                .as_ref()
+                .map(|(s, r)| cache::file_stem(s, r))
+                .unwrap_or_else(|| cache::SPOT_FILE.to_string());
+            let age = std::fs::metadata(&file.path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .map(|d| human_age(d.as_secs()))
+                .unwrap_or_else(|| "age unknown".into());
+            let how = manifest
+                .entries
+                .get(&stem)
+                .map(|e| match &e.etag {
+                    Some(etag) => format!("{} at {}, ETag {etag}", e.how, e.stored_at),
+                    None => format!("{} at {}", e.how, e.stored_at),
+                })
+                .unwrap_or_else(|| "not in the manifest".into());
+            out.push_str(&format!("  {stem}: stored {age} ({how})\n"));
+            match std::fs::read(&file.path) {
+                Ok(bytes) => match snapshot::Snapshot::parse(&bytes) {
+                    Ok(snapshot) => describe_snapshot(&snapshot, &mut out),
+                    Err(e) => out.push_str(&format!("    unreadable: {e}\n")),
+                },
+                Err(e) => out.push_str(&format!("    unreadable: {e}\n")),
+            }
+        }
+    }
+    out.push_str("bundled snapshot:\n");
+    describe_snapshot(&snapshot::Snapshot::bundled(), &mut out);
+    Ok(out)
+}
+
+fn describe_snapshot(snapshot: &snapshot::Snapshot<'_>, out: &mut String) {
+    for c in &snapshot.chunks {
+        out.push_str(&format!(
+            "    {:<22} {:<16} {:>6} products\n",
+            c.service, c.region, c.products
+        ));
+    }
+    if !snapshot.spot.is_empty() {
+        out.push_str(&format!(
+            "    spot advisor: {} regions\n",
             snapshot.spot.len()
         ));
-        for s in &snapshot.sources {
-            out.push_str(&format!(
-                "    {} {} {} (published {}) — {} [{}]\n",
-                s.service, s.region, s.version, s.publication_date, s.kind, s.file
-            ));
-        }
     }
-    Ok(out)
+    out.push_str("    sources:\n");
+    for s in &snapshot.sources {
+        out.push_str(&format!(
+            "      {} {} {} (published {}) — {} [{}]\n",
+            s.service, s.region, s.version, s.publication_date, s.kind, s.file
+        ));
+    }
+}
+
+/// "3 days ago", "5 hours ago": how old a cached file is.
+fn human_age(secs: u64) -> String {
+    match secs {
+        0..=119 => "just now".to_string(),
+        120..=7199 => format!("{} minutes ago", secs / 60),
+        7200..=172_799 => format!("{} hours ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
 }

@@ -1,22 +1,24 @@
 //! Streaming reader for AWS Price List Bulk API offer files in JSON.
 //!
 //! EC2's regional offer file is 65 MB here and several hundred MB for big regions, so the file is
-//! never held in memory: serde visits `products` one entry at a time and keeps only those the
-//! caller's filter wants, then visits `terms` and keeps the price dimensions of kept SKUs only.
+//! never held in memory: the scanner (`jsonscan`) walks `products` one entry at a time and keeps
+//! only those the caller's filter wants, then walks `terms` and parses the price dimensions of
+//! kept SKUs only; every other SKU's terms are skipped without being parsed.
 //! AWS writes `products` before `terms`; a file that does it the other way round is still read
 //! correctly, at the cost of holding its terms until the products arrive.
 //!
-//! Quirks handled: gzip (detected by magic bytes), `beginRange`/`endRange` with `"Inf"`,
+//! Quirks handled: gzip (detected by magic bytes), a UTF-8 byte-order mark, Reserved terms (lease,
+//! class and purchase option kept per dimension, the upfront fee as its own `Quantity`
+//! dimension), `beginRange`/`endRange` with `"Inf"`,
 //! products without `productFamily`, products of other services embedded in an offer (kept out
 //! by `servicecode`), prices as decimal strings.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
+use super::jsonscan::{ScanError, Scanner};
 use super::{Dimension, Product, Term, parse_price, parse_range};
 
 /// Decides which products of an offer are kept: (service, family, attributes) → keep?
@@ -34,7 +36,7 @@ pub struct Offer {
     pub products_seen: usize,
 }
 
-/// Reads an offer file (plain or gzipped JSON) from `reader`.
+/// Reads an offer file (plain or gzipped JSON, with or without a byte-order mark).
 ///
 /// `region_hint` names the region of products that carry no `regionCode` (a regional file's
 /// inter-region rows); `None` files them under `global`.
@@ -42,21 +44,15 @@ pub fn read_offer(
     reader: impl Read,
     region_hint: Option<&str>,
     keep: KeepFilter<'_>,
-) -> Result<Offer, serde_json::Error> {
-    let mut buffered = BufReader::with_capacity(1 << 20, reader);
-    let is_gzip = buffered
-        .fill_buf()
-        .map_err(serde_json::Error::io)?
-        .starts_with(&[0x1f, 0x8b]);
+) -> Result<Offer, ScanError> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let is_gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read> = if is_gzip {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            flate2::bufread::MultiGzDecoder::new(buffered),
-        ))
+        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
     };
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut scanner = Scanner::new(reader);
     let mut state = State {
         keep,
         region_hint,
@@ -64,8 +60,35 @@ pub fn read_offer(
         kept: HashMap::new(),
         pending_terms: HashMap::new(),
     };
-    (&mut state).deserialize(&mut de)?;
-    de.end()?;
+    scanner.skip_bom()?;
+    scanner.begin_object()?;
+    let mut first = true;
+    let mut saw_products = false;
+    while let Some(key) = scanner.next_key(&mut first)? {
+        match key.as_str() {
+            "offerCode" => state.offer.offer_code = scanner.read_value()?,
+            "version" => state.offer.version = scanner.read_value()?,
+            "publicationDate" => state.offer.publication_date = scanner.read_value()?,
+            "products" => {
+                saw_products = true;
+                state.read_products(&mut scanner)?;
+            }
+            "terms" => state.read_terms(&mut scanner)?,
+            _ => scanner.skip_value()?,
+        }
+    }
+    if scanner.peek()?.is_some() {
+        return Err(ScanError::Syntax {
+            offset: scanner.offset(),
+            expected: "nothing after the offer",
+        });
+    }
+    if !saw_products {
+        return Err(ScanError::Data {
+            offset: 0,
+            what: "no products".into(),
+        });
+    }
     state.finish();
     Ok(state.offer)
 }
@@ -89,8 +112,101 @@ impl State<'_> {
         }
         for (_, product) in &mut self.offer.products {
             product.dimensions.sort_by(|a, b| {
-                (&a.term_key(), a.begin_range).cmp(&(&b.term_key(), b.begin_range))
+                (&a.term_key(), &a.unit, a.begin_range).cmp(&(
+                    &b.term_key(),
+                    &b.unit,
+                    b.begin_range,
+                ))
             });
+        }
+    }
+
+    fn read_products<R: Read>(&mut self, scanner: &mut Scanner<R>) -> Result<(), ScanError> {
+        scanner.begin_object()?;
+        let mut first = true;
+        while scanner.next_key(&mut first)?.is_some() {
+            let raw: RawProduct = scanner.read_value()?;
+            self.add_product(raw);
+        }
+        Ok(())
+    }
+
+    /// Files one product, if the filter keeps it.
+    fn add_product(&mut self, raw: RawProduct) {
+        self.offer.products_seen += 1;
+        // Offers embed other services' products (Redshift carries AWSDataTransfer rows);
+        // they belong to their own offer, where the same SKU is priced again.
+        let service = raw.attributes.get("servicecode").map(String::as_str);
+        if !self.offer.offer_code.is_empty() && service.is_some_and(|s| s != self.offer.offer_code)
+        {
+            return;
+        }
+        let service = service.unwrap_or(&self.offer.offer_code).to_string();
+        if !(self.keep)(&service, raw.product_family.as_deref(), &raw.attributes) {
+            return;
+        }
+        // Files before 2020 have no regionCode; their location names the region.
+        let region = raw
+            .attributes
+            .get("regionCode")
+            .cloned()
+            .or_else(|| {
+                raw.attributes
+                    .get("location")
+                    .and_then(|l| super::offer_csv::region_of_location(l))
+                    .map(str::to_string)
+            })
+            .or_else(|| self.region_hint.map(str::to_string))
+            .unwrap_or_else(|| "global".to_string());
+        self.kept.insert(raw.sku.clone(), self.offer.products.len());
+        self.offer.products.push((
+            region,
+            Product {
+                sku: Some(raw.sku),
+                product_family: raw.product_family,
+                attributes: raw.attributes.into_iter().collect(),
+                dimensions: Vec::new(),
+                source: 0,
+            },
+        ));
+    }
+
+    fn read_terms<R: Read>(&mut self, scanner: &mut Scanner<R>) -> Result<(), ScanError> {
+        scanner.begin_object()?;
+        let mut first = true;
+        while let Some(term_type) = scanner.next_key(&mut first)? {
+            let reserved = match term_type.as_str() {
+                "OnDemand" => false,
+                "Reserved" => true,
+                _ => {
+                    scanner.skip_value()?;
+                    continue;
+                }
+            };
+            scanner.begin_object()?;
+            let mut first_sku = true;
+            while let Some(sku) = scanner.next_key(&mut first_sku)? {
+                // Once products are read, the terms of products not kept are skipped unread:
+                // they are most of an EC2 file.
+                let products_read = self.offer.products_seen > 0;
+                if products_read && !self.kept.contains_key(&sku) {
+                    scanner.skip_value()?;
+                    continue;
+                }
+                let offset = scanner.offset();
+                let terms: BTreeMap<String, RawTerm> = scanner.read_value()?;
+                let dims = term_dimensions(terms, reserved)
+                    .map_err(|what| ScanError::Data { offset, what })?;
+                self.add_dimensions(sku, dims);
+            }
+        }
+        Ok(())
+    }
+
+    fn add_dimensions(&mut self, sku: String, dims: Vec<Dimension>) {
+        match self.kept.get(&sku) {
+            Some(&i) => self.offer.products[i].1.dimensions.extend(dims),
+            None => self.pending_terms.entry(sku).or_default().extend(dims),
         }
     }
 }
@@ -108,154 +224,17 @@ impl Dimension {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for &mut State<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for &mut State<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an AWS offer file (a JSON object with products and terms)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut saw_products = false;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "offerCode" => self.offer.offer_code = map.next_value()?,
-                "version" => self.offer.version = map.next_value()?,
-                "publicationDate" => self.offer.publication_date = map.next_value()?,
-                "products" => {
-                    saw_products = true;
-                    map.next_value_seed(Products(&mut *self))?
-                }
-                "terms" => map.next_value_seed(Terms(&mut *self))?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if !saw_products {
-            return Err(de::Error::missing_field("products"));
-        }
-        Ok(())
-    }
-}
-
 #[derive(Deserialize)]
-struct RawProduct {
-    sku: String,
+pub(crate) struct RawProduct {
+    pub(crate) sku: String,
     #[serde(rename = "productFamily")]
-    product_family: Option<String>,
+    pub(crate) product_family: Option<String>,
     #[serde(default)]
-    attributes: BTreeMap<String, String>,
-}
-
-struct Products<'s, 'f>(&'s mut State<'f>);
-
-impl<'de> DeserializeSeed<'de> for Products<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Products<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of SKU to product")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.0;
-        while let Some(_sku) = map.next_key::<IgnoredAny>()? {
-            let raw: RawProduct = map.next_value()?;
-            state.offer.products_seen += 1;
-            // Offers embed other services' products (Redshift carries AWSDataTransfer rows);
-            // they belong to their own offer, where the same SKU is priced again.
-            let service = raw.attributes.get("servicecode").map(String::as_str);
-            if !state.offer.offer_code.is_empty()
-                && service.is_some_and(|s| s != state.offer.offer_code)
-            {
-                continue;
-            }
-            let service = service.unwrap_or(&state.offer.offer_code).to_string();
-            if !(state.keep)(&service, raw.product_family.as_deref(), &raw.attributes) {
-                continue;
-            }
-            let region = raw
-                .attributes
-                .get("regionCode")
-                .cloned()
-                .or_else(|| state.region_hint.map(str::to_string))
-                .unwrap_or_else(|| "global".to_string());
-            state
-                .kept
-                .insert(raw.sku.clone(), state.offer.products.len());
-            state.offer.products.push((
-                region,
-                Product {
-                    sku: Some(raw.sku),
-                    product_family: raw.product_family,
-                    attributes: raw.attributes.into_iter().collect(),
-                    dimensions: Vec::new(),
-                    source: 0,
-                },
-            ));
-        }
-        Ok(())
-    }
-}
-
-struct Terms<'s, 'f>(&'s mut State<'f>);
-
-impl<'de> DeserializeSeed<'de> for Terms<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Terms<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of term type to terms")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(term_type) = map.next_key::<String>()? {
-            let reserved = match term_type.as_str() {
-                "OnDemand" => false,
-                "Reserved" => true,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            map.next_value_seed(TermsOfType {
-                state: &mut *self.0,
-                reserved,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-struct TermsOfType<'s, 'f> {
-    state: &'s mut State<'f>,
-    reserved: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for TermsOfType<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
+    pub(crate) attributes: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
-struct RawTerm {
+pub(crate) struct RawTerm {
     #[serde(rename = "effectiveDate")]
     effective_date: Option<String>,
     #[serde(rename = "priceDimensions", default)]
@@ -277,66 +256,51 @@ struct RawDimension {
     price_per_unit: BTreeMap<String, String>,
 }
 
-impl<'de> Visitor<'de> for TermsOfType<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of SKU to offer terms")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.state;
-        while let Some(sku) = map.next_key::<String>()? {
-            let products_read = state.offer.products_seen > 0;
-            if products_read && !state.kept.contains_key(&sku) {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let terms: BTreeMap<String, RawTerm> = map.next_value()?;
-            let mut dims = Vec::new();
-            for (_code, term) in terms {
-                let kind = if self.reserved {
-                    let attr = |k: &str| term.term_attributes.get(k).cloned().unwrap_or_default();
-                    Term::Reserved {
-                        lease_contract_length: attr("LeaseContractLength"),
-                        offering_class: attr("OfferingClass"),
-                        purchase_option: attr("PurchaseOption"),
-                    }
-                } else {
-                    Term::OnDemand
-                };
-                for (_rate, raw) in term.price_dimensions {
-                    dims.push(dimension(raw, &kind, term.effective_date.clone())?);
-                }
-            }
-            match state.kept.get(&sku) {
-                Some(&i) => state.offer.products[i].1.dimensions.extend(dims),
-                None => state.pending_terms.entry(sku).or_default().extend(dims),
-            }
+/// The price dimensions of one SKU's terms (term code → term), OnDemand or Reserved.
+pub(crate) fn term_dimensions(
+    terms: BTreeMap<String, RawTerm>,
+    reserved: bool,
+) -> Result<Vec<Dimension>, String> {
+    let mut dims = Vec::new();
+    for (_code, term) in terms {
+        let kind = if reserved {
+            let attr = |k: &str| term.term_attributes.get(k).map_or("", String::as_str);
+            Term::reserved(
+                attr("LeaseContractLength"),
+                attr("OfferingClass"),
+                attr("PurchaseOption"),
+            )
+        } else {
+            Term::OnDemand
+        };
+        for (_rate, raw) in term.price_dimensions {
+            dims.push(dimension(raw, &kind, term.effective_date.clone())?);
         }
-        Ok(())
     }
+    Ok(dims)
 }
 
-fn dimension<E: de::Error>(
+fn dimension(
     raw: RawDimension,
     term: &Term,
     effective_date: Option<String>,
-) -> Result<Dimension, E> {
+) -> Result<Dimension, String> {
     let usd = raw
         .price_per_unit
         .get("USD")
         .or_else(|| raw.price_per_unit.get("CNY"))
-        .ok_or_else(|| E::custom("price dimension without a USD price"))?;
+        .ok_or_else(|| String::from("price dimension without a USD price"))?;
     let price_per_unit =
-        parse_price(usd).ok_or_else(|| E::custom("price is not a decimal number"))?;
+        parse_price(usd).ok_or_else(|| String::from("price is not a decimal number"))?;
     let begin_range = match raw.begin_range.as_deref() {
         None => Default::default(),
         Some(b) => parse_range(b)
             .flatten()
-            .ok_or_else(|| E::custom("beginRange is not a number"))?,
+            .ok_or_else(|| String::from("beginRange is not a number"))?,
     };
     let end_range = match raw.end_range.as_deref() {
         None => None,
-        Some(e) => parse_range(e).ok_or_else(|| E::custom("endRange is not a number or Inf"))?,
+        Some(e) => parse_range(e).ok_or_else(|| String::from("endRange is not a number or Inf"))?,
     };
     Ok(Dimension {
         unit: raw.unit,

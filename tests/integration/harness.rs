@@ -21,6 +21,8 @@ pub fn plancost() -> Command {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("PLANCOST_PRICES")
+        // No user's cache: an empty one, so results depend on the fixtures only.
+        .env("PLANCOST_CACHE_DIR", scratch_dir("no-cache"))
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1795771800");
     cmd
@@ -120,7 +122,6 @@ pub fn breakdown_with_usage(plan: &str, usage: &str) -> Value {
     serde_json::from_slice(&out.stdout).expect("the JSON report parses")
 }
 
-/// The reason a component was left unpriced; panics when it was priced.
 /// Why the component of `address` starting with `prefix` is unpriced (asserting that it is).
 pub fn unpriced_reason_of(report: &Value, address: &str, prefix: &str) -> String {
     let c = component(report, address, prefix);
@@ -145,4 +146,18 @@ pub fn assert_depends_on_usage(report: &Value, address: &str, prefix: &str) {
     assert_eq!(c["usage_based"], true, "{address} / {prefix}");
     assert!(c["monthly_quantity"].is_null(), "{address} / {prefix}: {c}");
     assert!(c["monthly_cost"].is_null(), "{address} / {prefix}: {c}");
+}
+
+/// A fresh empty directory under the test target directory, unique per call.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
 }

@@ -140,7 +140,9 @@ fn us_east_1_engines_storage_types_and_missing_rows() {
         ),
         dec("100")
     );
-    assert!(unpriced_reason_of(&r, gp3, "Provisioned GP3 throughput").contains("RDS:GP3-Throughput"));
+    assert!(
+        unpriced_reason_of(&r, gp3, "Provisioned GP3 throughput").contains("RDS:GP3-Throughput")
+    );
 
     // Aurora: no us-east-1 row at all, so every line is unpriced with its reason.
     assert!(

@@ -1,0 +1,418 @@
+//! A streaming scanner over one large JSON document, for AWS offer files.
+//!
+//! serde_json's `from_reader` reads one byte at a time through the `Read` trait and visits every
+//! value even when it is thrown away; on a 1 GB EC2 offer that is several seconds of skipping
+//! terms nobody asked for. This scanner walks the outer structure itself (objects of objects,
+//! keys one at a time) over a refillable buffer, finds the extent of each inner value with
+//! `memchr` (a value's end is where its braces balance outside strings), and hands only the
+//! values worth reading to `serde_json::from_slice`. Skipped values are never parsed.
+//!
+//! Memory is the buffer (1 MiB, grown only for a single value larger than that, up to
+//! [`MAX_VALUE`]), whatever the document's size.
+
+use std::io::{self, Read};
+
+/// The largest single value (one product, one SKU's terms) the scanner holds at once.
+pub const MAX_VALUE: usize = 64 << 20;
+
+const CHUNK: usize = 1 << 20;
+
+#[derive(Debug)]
+pub enum ScanError {
+    Io(io::Error),
+    /// The document ends inside a value.
+    Eof,
+    /// Not the JSON expected at `offset` (bytes from the start of the document).
+    Syntax {
+        offset: u64,
+        expected: &'static str,
+    },
+    /// A value read with serde has the wrong shape (no input is quoted).
+    Data {
+        offset: u64,
+        what: String,
+    },
+    TooLarge {
+        offset: u64,
+    },
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::Io(e) => write!(f, "could not be read: {e}"),
+            ScanError::Eof => f.write_str("ends too early (truncated JSON)"),
+            ScanError::Syntax { offset, expected } => {
+                write!(f, "is not valid JSON at byte {offset}: expected {expected}")
+            }
+            ScanError::Data { offset, what } => {
+                write!(f, "has a value of the wrong shape at byte {offset}: {what}")
+            }
+            ScanError::TooLarge { offset } => write!(
+                f,
+                "has a single value over {} MiB at byte {offset}",
+                MAX_VALUE >> 20
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+impl From<io::Error> for ScanError {
+    fn from(e: io::Error) -> Self {
+        // A gzip stream that is cut short or corrupt surfaces as an I/O error from the decoder.
+        if e.kind() == io::ErrorKind::UnexpectedEof {
+            ScanError::Eof
+        } else {
+            ScanError::Io(e)
+        }
+    }
+}
+
+pub struct Scanner<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    eof: bool,
+    /// Document offset of `buf[0]`.
+    base: u64,
+}
+
+impl<R: Read> Scanner<R> {
+    pub fn new(reader: R) -> Self {
+        Scanner {
+            reader,
+            buf: vec![0; CHUNK],
+            pos: 0,
+            end: 0,
+            eof: false,
+            base: 0,
+        }
+    }
+
+    /// Document offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    fn syntax(&self, expected: &'static str) -> ScanError {
+        ScanError::Syntax {
+            offset: self.offset(),
+            expected,
+        }
+    }
+
+    /// Reads more input, keeping `pos..end`. Returns false at the end of input.
+    fn fill(&mut self) -> Result<bool, ScanError> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.base += self.pos as u64;
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        if self.end == self.buf.len() {
+            if self.buf.len() >= MAX_VALUE {
+                return Err(ScanError::TooLarge {
+                    offset: self.offset(),
+                });
+            }
+            let len = (self.buf.len() * 2).min(MAX_VALUE);
+            self.buf.resize(len, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Skips a UTF-8 byte-order mark at the start (AWS's CSV and some JSON files carry one).
+    pub fn skip_bom(&mut self) -> Result<(), ScanError> {
+        while self.end - self.pos < 3 && self.fill()? {}
+        if self.buf[self.pos..self.end].starts_with(&[0xef, 0xbb, 0xbf]) {
+            self.pos += 3;
+        }
+        Ok(())
+    }
+
+    /// The next byte that is not whitespace, without consuming it; `None` at the end.
+    pub fn peek(&mut self) -> Result<Option<u8>, ScanError> {
+        loop {
+            while self.pos < self.end {
+                match self.buf[self.pos] {
+                    b' ' | b'\n' | b'\r' | b'\t' => self.pos += 1,
+                    b => return Ok(Some(b)),
+                }
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    pub fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), ScanError> {
+        match self.peek()? {
+            Some(b) if b == byte => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.syntax(what)),
+            None => Err(ScanError::Eof),
+        }
+    }
+
+    /// Enters an object: consumes `{`.
+    pub fn begin_object(&mut self) -> Result<(), ScanError> {
+        self.expect(b'{', "an object")
+    }
+
+    /// The next key of the object being walked, or `None` after its closing brace. Call after
+    /// `begin_object`, and after reading or skipping each value.
+    pub fn next_key(&mut self, first: &mut bool) -> Result<Option<String>, ScanError> {
+        match self.peek()? {
+            Some(b'}') => {
+                self.pos += 1;
+                return Ok(None);
+            }
+            Some(b',') if !*first => self.pos += 1,
+            Some(b'"') if *first => {}
+            Some(_) => return Err(self.syntax("a key or the end of the object")),
+            None => return Err(ScanError::Eof),
+        }
+        *first = false;
+        if self.peek()? != Some(b'"') {
+            return Err(self.syntax("a key"));
+        }
+        let (start, len) = self.value_extent()?;
+        let key: String = self.parse_slice(start, len)?;
+        self.pos = start + len;
+        self.expect(b':', "':' after a key")?;
+        Ok(Some(key))
+    }
+
+    /// Skips the next value.
+    pub fn skip_value(&mut self) -> Result<(), ScanError> {
+        let (start, len) = self.value_extent()?;
+        self.pos = start + len;
+        Ok(())
+    }
+
+    /// Reads the next value with serde.
+    pub fn read_value<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, ScanError> {
+        let (start, len) = self.value_extent()?;
+        let value = self.parse_slice(start, len)?;
+        self.pos = start + len;
+        Ok(value)
+    }
+
+    /// The next value's raw bytes (valid until the scanner moves on), for callers that
+    /// deserialise with borrowed strings.
+    pub fn raw_value(&mut self) -> Result<(&[u8], u64), ScanError> {
+        let (start, len) = self.value_extent()?;
+        self.pos = start + len;
+        Ok((&self.buf[start..start + len], self.base + start as u64))
+    }
+
+    fn parse_slice<T: serde::de::DeserializeOwned>(
+        &self,
+        start: usize,
+        len: usize,
+    ) -> Result<T, ScanError> {
+        serde_json::from_slice(&self.buf[start..start + len]).map_err(|e| ScanError::Data {
+            offset: self.base + start as u64,
+            what: data_error(&e),
+        })
+    }
+
+    /// Finds the next value: its start in `buf` and its length. The buffer is refilled (and
+    /// possibly moved) as needed, so positions are only valid until the next call.
+    fn value_extent(&mut self) -> Result<(usize, usize), ScanError> {
+        let Some(first) = self.peek()? else {
+            return Err(ScanError::Eof);
+        };
+        // Offsets relative to `pos`, which survive refills.
+        let mut i = 1usize;
+        match first {
+            b'{' | b'[' => {
+                let (open, close) = if first == b'{' {
+                    (b'{', b'}')
+                } else {
+                    (b'[', b']')
+                };
+                // Brackets of the other kind balance inside a valid value, so counting one
+                // kind and skipping strings finds the end; values that are read are then
+                // checked by serde, and skipped ones cannot smuggle anything in.
+                let mut depth = 1usize;
+                loop {
+                    let hay = &self.buf[self.pos + i..self.end];
+                    match memchr::memchr3(b'"', open, close, hay) {
+                        None => {
+                            i = self.end - self.pos;
+                            if !self.fill()? {
+                                return Err(ScanError::Eof);
+                            }
+                        }
+                        Some(k) => {
+                            let b = hay[k];
+                            i += k + 1;
+                            if b == b'"' {
+                                i = self.string_end(i)?;
+                            } else if b == open {
+                                depth += 1;
+                            } else {
+                                depth -= 1;
+                                if depth == 0 {
+                                    return Ok((self.pos, i));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            b'"' => {
+                let i = self.string_end(1)?;
+                Ok((self.pos, i))
+            }
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                loop {
+                    while self.pos + i < self.end {
+                        match self.buf[self.pos + i] {
+                            b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
+                                return Ok((self.pos, i));
+                            }
+                            _ => i += 1,
+                        }
+                    }
+                    if !self.fill()? {
+                        // A scalar may end the document.
+                        return Ok((self.pos, i));
+                    }
+                }
+            }
+            _ => Err(self.syntax("a JSON value")),
+        }
+    }
+
+    /// Given `i` (relative to `pos`) just inside a string, returns the offset just past its
+    /// closing quote.
+    fn string_end(&mut self, mut i: usize) -> Result<usize, ScanError> {
+        loop {
+            let hay = &self.buf[self.pos + i..self.end];
+            match memchr::memchr2(b'"', b'\\', hay) {
+                None => {
+                    i = self.end - self.pos;
+                    if !self.fill()? {
+                        return Err(ScanError::Eof);
+                    }
+                }
+                Some(k) if hay[k] == b'"' => return Ok(i + k + 1),
+                Some(k) => {
+                    // An escape: the next byte is part of it, whatever it is.
+                    i += k + 2;
+                    while self.pos + i > self.end {
+                        if !self.fill()? {
+                            return Err(ScanError::Eof);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// serde_json's message without the part of the input it may quote.
+pub fn data_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Io => "could not be read".into(),
+        Category::Syntax => "not valid JSON".into(),
+        Category::Eof => "truncated".into(),
+        Category::Data => {
+            // "missing field `sku`" names our field, not input; "invalid type: string \"..\""
+            // would quote input, so only the former is passed on.
+            let text = e.to_string();
+            if text.starts_with("missing field") {
+                text.split(" at line").next().unwrap_or("").to_string()
+            } else {
+                "a value of the wrong type".into()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte per call, to exercise every refill boundary.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0[0];
+            self.0 = &self.0[1..];
+            Ok(1)
+        }
+    }
+
+    const DOC: &str = "\u{feff}{ \"a\" : { \"x\" : \"}{\\\"\" , \"y\" : [1, {\"z\": \"]\"}] },\n  \"b\" : -1.5e3, \"c\":true, \"d\" : \"q\\\\\" }";
+
+    fn walk<R: Read>(s: &mut Scanner<R>) -> Vec<(String, String)> {
+        s.skip_bom().unwrap();
+        s.begin_object().unwrap();
+        let mut first = true;
+        let mut out = Vec::new();
+        while let Some(key) = s.next_key(&mut first).unwrap() {
+            let v: serde_json::Value = s.read_value().unwrap();
+            out.push((key, v.to_string()));
+        }
+        assert_eq!(s.peek().unwrap(), None);
+        out
+    }
+
+    #[test]
+    fn walks_keys_and_values_across_any_buffer_boundary() {
+        let whole = walk(&mut Scanner::new(DOC.as_bytes()));
+        let trickled = walk(&mut Scanner::new(Trickle(DOC.as_bytes())));
+        assert_eq!(whole, trickled);
+        let keys: Vec<_> = whole.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c", "d"]);
+        assert_eq!(whole[0].1, r#"{"x":"}{\"","y":[1,{"z":"]"}]}"#);
+        assert_eq!(whole[1].1, "-1500.0");
+        assert_eq!(whole[3].1, r#""q\\""#);
+    }
+
+    #[test]
+    fn truncation_anywhere_is_an_error() {
+        let doc = DOC.as_bytes();
+        for cut in 4..doc.len() - 1 {
+            let mut s = Scanner::new(Trickle(&doc[..cut]));
+            let result = (|| {
+                s.skip_bom()?;
+                s.begin_object()?;
+                let mut first = true;
+                while s.next_key(&mut first)?.is_some() {
+                    s.skip_value()?;
+                }
+                Ok::<_, ScanError>(())
+            })();
+            assert!(result.is_err(), "cut at {cut} went unnoticed");
+        }
+    }
+}
