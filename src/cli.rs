@@ -34,10 +34,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Monthly cost of what each PATH describes (a plan JSON or a state JSON).
+    /// Monthly cost of what each PATH describes (a plan JSON, a state JSON, or a directory of
+    /// Terraform HCL, evaluated without Terraform).
     Breakdown {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Set a root variable of an HCL directory, as `terraform plan -var` does (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Read root variables of an HCL directory from a .tfvars(.json) file (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "table")]
         format: FormatArg,
         /// Write the report to this file instead of standard output.
@@ -120,11 +127,32 @@ fn env_region() -> Option<String> {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
+/// `--var NAME=VALUE` pairs, `--var-file` files and the environment's `TF_VAR_*` variables.
+fn hcl_options(vars: &[String], var_files: Vec<PathBuf>) -> Result<terraform::hcl::HclOptions, Error> {
+    let vars = vars
+        .iter()
+        .map(|v| {
+            v.split_once('=')
+                .filter(|(name, _)| !name.is_empty())
+                .map(|(name, value)| (name.trim().to_string(), value.to_string()))
+                .ok_or_else(|| Error::Usage(format!("--var {v:?}: expected NAME=VALUE")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(terraform::hcl::HclOptions {
+        vars,
+        var_files,
+        env_vars: terraform::hcl::HclOptions::tf_vars_from_env(std::env::vars()),
+        ..Default::default()
+    })
+}
+
 fn execute(cli: Cli) -> Result<i32, Error> {
     let color = color_wanted(&cli);
     match cli.command {
         Command::Breakdown {
             paths,
+            vars,
+            var_files,
             format,
             out,
             prices,
@@ -134,6 +162,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
                 load: terraform::LoadOptions {
                     env_region: env_region(),
                 },
+                hcl: hcl_options(&vars, var_files)?,
                 prices: PriceOptions {
                     prices_file: prices,
                 },

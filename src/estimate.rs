@@ -83,6 +83,14 @@ pub fn price_project(
             }),
         }
     }
+    // Parts of the configuration that could not be read (an HCL module not installed).
+    for s in &input.resources.skipped {
+        skipped.push(Skipped {
+            address: s.address.clone(),
+            resource_type: s.resource_type.clone(),
+            reason: s.reason.clone(),
+        });
+    }
     // Resources the plan deletes: present before, gone after.
     for b in &before {
         if after_addresses.contains(b.resource.address.as_str()) {

@@ -3,6 +3,7 @@
 //! input it was.
 
 pub mod address;
+pub mod hcl;
 pub mod plan;
 pub mod region;
 
@@ -18,6 +19,17 @@ pub struct Resources {
     pub before: Vec<Resource>,
     pub after: Vec<Resource>,
     pub kind: InputKind,
+    /// What could not be read at all (an HCL module that is not installed), for the report's
+    /// `skipped` list.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Something of the configuration left out of the estimate, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub address: String,
+    pub resource_type: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,6 +37,8 @@ pub enum InputKind {
     #[default]
     Plan,
     State,
+    /// A directory of Terraform HCL, evaluated by plancost: only the `after` side.
+    Hcl,
 }
 
 /// Options that come from the environment, passed in so the library reads no globals.
