@@ -128,7 +128,10 @@ fn env_region() -> Option<String> {
 }
 
 /// `--var NAME=VALUE` pairs, `--var-file` files and the environment's `TF_VAR_*` variables.
-fn hcl_options(vars: &[String], var_files: Vec<PathBuf>) -> Result<terraform::hcl::HclOptions, Error> {
+fn hcl_options(
+    vars: &[String],
+    var_files: Vec<PathBuf>,
+) -> Result<terraform::hcl::HclOptions, Error> {
     let vars = vars
         .iter()
         .map(|v| {

@@ -254,7 +254,17 @@ fn price_side<'r>(
                 ),
             ));
         }
-        let (default_category, components) = outcome;
+        let (default_category, mut components) = outcome;
+        // HCL mode prices one instance of a resource whose count or for_each is known only
+        // after apply; say so on every line rather than let the guess pass for a fact.
+        for meta in ["count", "for_each"] {
+            if resource.unknown.iter().any(|u| u == meta) {
+                for c in &mut components {
+                    c.notes
+                        .push(format!("{meta} known only after apply; 1 instance assumed"));
+                }
+            }
+        }
         let category = input
             .categories
             .get(&resource.resource_type)

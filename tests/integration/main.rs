@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod harness;
+mod hcl;
 mod prices;
 mod resources;
 mod secrets;

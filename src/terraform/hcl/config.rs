@@ -134,16 +134,22 @@ pub fn load_module(dir: &Path) -> Result<ModuleDef> {
         ..ModuleDef::default()
     };
     for path in paths {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Error::input(&path, format!("cannot read: {e}")))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| Error::input(&path, format!("is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| Error::input(&path, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::input(
+                &path,
+                format!(
+                    "is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
         let is_json = path.to_string_lossy().ends_with(".json");
         let text = if is_json {
             let json: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| Error::json(&path, &e))?;
-            super::json_syntax::to_native(&json)
-                .map_err(|message| Error::input(&path, message))?
+            super::json_syntax::to_native(&json).map_err(|message| Error::input(&path, message))?
         } else {
             text
         };
@@ -162,7 +168,10 @@ pub fn parse_body(file: &SourceFile) -> Result<Body> {
         let location = e.location();
         // hcl-edit's location is 1-based already.
         let offset = location.offset();
-        let mut err = file.error(Some(offset..offset + 1), format!("syntax error: {}", e.message()));
+        let mut err = file.error(
+            Some(offset..offset + 1),
+            format!("syntax error: {}", e.message()),
+        );
         if let Error::Input { position, .. } = &mut err {
             *position = Some(crate::error::Position {
                 line: location.line(),
@@ -180,7 +189,11 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
             continue;
         };
         let f = &module.files[file];
-        let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+        let labels: Vec<String> = block
+            .labels
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
         let label = |i: usize| {
             labels.get(i).cloned().ok_or_else(|| {
                 f.error(
@@ -201,8 +214,10 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                     span: block.span(),
                     ty,
                     default: attribute(&block, "default").cloned(),
-                    sensitive: attribute(&block, "sensitive").and_then(Expression::as_bool) == Some(true),
-                    nullable: attribute(&block, "nullable").and_then(Expression::as_bool) != Some(false),
+                    sensitive: attribute(&block, "sensitive").and_then(Expression::as_bool)
+                        == Some(true),
+                    nullable: attribute(&block, "nullable").and_then(Expression::as_bool)
+                        != Some(false),
                 };
                 module.variables.insert(name, decl);
             }
@@ -219,19 +234,32 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
             }
             "output" => {
                 let name = label(0)?;
-                let value = attribute(&block, "value")
-                    .cloned()
-                    .ok_or_else(|| f.error(block.span(), format!("output {name:?} has no value")))?;
-                let sensitive = attribute(&block, "sensitive").and_then(Expression::as_bool) == Some(true);
-                module.outputs.insert(name, OutputDecl { file, value, sensitive });
+                let value = attribute(&block, "value").cloned().ok_or_else(|| {
+                    f.error(block.span(), format!("output {name:?} has no value"))
+                })?;
+                let sensitive =
+                    attribute(&block, "sensitive").and_then(Expression::as_bool) == Some(true);
+                module.outputs.insert(
+                    name,
+                    OutputDecl {
+                        file,
+                        value,
+                        sensitive,
+                    },
+                );
             }
             "resource" | "data" => {
-                let mode = if block.ident.as_str() == "data" { Mode::Data } else { Mode::Managed };
+                let mode = if block.ident.as_str() == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                };
                 let resource_type = label(0)?;
                 let name = label(1)?;
                 let provider = match attribute(&block, "provider") {
-                    Some(expr) => traversal_text(expr)
-                        .ok_or_else(|| f.error(expr.span(), "provider must be a reference such as aws.west"))?,
+                    Some(expr) => traversal_text(expr).ok_or_else(|| {
+                        f.error(expr.span(), "provider must be a reference such as aws.west")
+                    })?,
                     None => default_provider(&resource_type),
                 };
                 let decl = ResourceDecl {
@@ -250,11 +278,19 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                 let name = label(0)?;
                 let source = attribute(&block, "source")
                     .and_then(|e| e.as_str().map(str::to_string))
-                    .ok_or_else(|| f.error(block.span(), format!("module {name:?} needs a literal source")))?;
+                    .ok_or_else(|| {
+                        f.error(
+                            block.span(),
+                            format!("module {name:?} needs a literal source"),
+                        )
+                    })?;
                 let mut providers = BTreeMap::new();
                 if let Some(expr) = attribute(&block, "providers") {
                     let Some(object) = expr.as_object() else {
-                        return Err(f.error(expr.span(), "providers must be a map of provider references"));
+                        return Err(f.error(
+                            expr.span(),
+                            "providers must be a map of provider references",
+                        ));
                     };
                     for (key, value) in object.iter() {
                         let child = match key {
@@ -263,8 +299,12 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                                 .or_else(|| e.as_str().map(str::to_string))
                                 .unwrap_or_default(),
                         };
-                        let parent = traversal_text(value.expr())
-                            .ok_or_else(|| f.error(value.expr().span(), "expected a provider reference such as aws.west"))?;
+                        let parent = traversal_text(value.expr()).ok_or_else(|| {
+                            f.error(
+                                value.expr().span(),
+                                "expected a provider reference such as aws.west",
+                            )
+                        })?;
                         providers.insert(child, parent);
                     }
                 }

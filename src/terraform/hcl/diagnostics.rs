@@ -94,10 +94,11 @@ mod tests {
             path: "main.tf".into(),
             text: "a = 1\nbé = foo(\n".into(),
         };
-        let p = file.position(10);
-        assert_eq!((p.line, p.column), (2, 5));
-        let text = file.error(Some(10..11), "boom").to_string();
-        assert!(text.starts_with("main.tf:2:5: boom"), "{text}");
+        // Byte 12 is the `f` of `foo`: after `bé = `, five characters (é takes two bytes).
+        let p = file.position(12);
+        assert_eq!((p.line, p.column), (2, 6));
+        let text = file.error(Some(12..13), "boom").to_string();
+        assert!(text.starts_with("main.tf:2:6: boom"), "{text}");
         assert!(text.contains("2 | bé = foo("), "{text}");
     }
 }

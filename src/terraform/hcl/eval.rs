@@ -164,8 +164,12 @@ impl<'a> Evaluator<'a> {
                 let (lhs, lm) = self.eval(&op.lhs_expr)?.unmark();
                 // `&&` and `||` decide on a known left side alone.
                 match (operator, &lhs) {
-                    (BinaryOperator::And, Value::Bool(false)) => return Ok(Value::Bool(false).mark(lm)),
-                    (BinaryOperator::Or, Value::Bool(true)) => return Ok(Value::Bool(true).mark(lm)),
+                    (BinaryOperator::And, Value::Bool(false)) => {
+                        return Ok(Value::Bool(false).mark(lm));
+                    }
+                    (BinaryOperator::Or, Value::Bool(true)) => {
+                        return Ok(Value::Bool(true).mark(lm));
+                    }
                     _ => {}
                 }
                 let (rhs, rm) = self.eval(&op.rhs_expr)?.unmark();
@@ -229,7 +233,13 @@ impl<'a> Evaluator<'a> {
                             Value::Unknown => *unknown = true,
                             v => {
                                 if boolean(&v, ifd.if_expr.cond_expr.span())? {
-                                    self.render(&ifd.if_expr.template, out, unknown, marked, span.clone())?;
+                                    self.render(
+                                        &ifd.if_expr.template,
+                                        out,
+                                        unknown,
+                                        marked,
+                                        span.clone(),
+                                    )?;
                                 } else if let Some(e) = &ifd.else_expr {
                                     self.render(&e.template, out, unknown, marked, span.clone())?;
                                 }
@@ -248,7 +258,12 @@ impl<'a> Evaluator<'a> {
                             }
                         };
                         for (k, v) in items {
-                            let pushed = self.push_iter(f.key_var.as_ref().map(|k| k.as_str()), f.value_var.as_str(), k, v);
+                            let pushed = self.push_iter(
+                                f.key_var.as_ref().map(|k| k.as_str()),
+                                f.value_var.as_str(),
+                                k,
+                                v,
+                            );
                             let r = self.render(&f.template, out, unknown, marked, span.clone());
                             self.locals.truncate(self.locals.len() - pushed);
                             r?;
@@ -260,7 +275,13 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
-    fn push_iter(&mut self, key_var: Option<&str>, value_var: &str, key: Value, value: Value) -> usize {
+    fn push_iter(
+        &mut self,
+        key_var: Option<&str>,
+        value_var: &str,
+        key: Value,
+        value: Value,
+    ) -> usize {
         let mut n = 1;
         if let Some(k) = key_var {
             self.locals.push((k.to_string(), key));
@@ -308,7 +329,10 @@ impl<'a> Evaluator<'a> {
                                 return Ok(());
                             }
                             k => k.to_template_string().ok_or_else(|| {
-                                EvalError::new(key_expr.span(), "for expression keys must be strings")
+                                EvalError::new(
+                                    key_expr.span(),
+                                    "for expression keys must be strings",
+                                )
                             })?,
                         };
                         let value = self.eval(&f.value_expr)?;
@@ -317,7 +341,9 @@ impl<'a> Evaluator<'a> {
                         } else if map.insert(key.clone(), value).is_some() {
                             return Err(EvalError::new(
                                 key_expr.span(),
-                                format!("duplicate key {key:?} in a for expression (use ... to group)"),
+                                format!(
+                                    "duplicate key {key:?} in a for expression (use ... to group)"
+                                ),
                             ));
                         }
                     }
@@ -357,7 +383,9 @@ impl<'a> Evaluator<'a> {
             Ok(Some(found)) => Ok(found),
             Ok(None) => Err(EvalError::new(
                 span,
-                format!("unknown name {name:?} (not a variable, local, resource or module of this scope)"),
+                format!(
+                    "unknown name {name:?} (not a variable, local, resource or module of this scope)"
+                ),
             )),
             Err(message) => Err(EvalError::new(span, message)),
         }
@@ -386,13 +414,19 @@ impl<'a> Evaluator<'a> {
         while let Some((op, tail)) = rest.split_first() {
             rest = tail;
             match op.value() {
-                TraversalOperator::GetAttr(a) => value = get_attr(value, a.as_str(), op.span().or(span.clone()))?,
+                TraversalOperator::GetAttr(a) => {
+                    value = get_attr(value, a.as_str(), op.span().or(span.clone()))?
+                }
                 TraversalOperator::Index(index) => {
                     let key = self.eval(index)?;
                     value = index_value(value, key, index.span().or(span.clone()))?;
                 }
                 TraversalOperator::LegacyIndex(i) => {
-                    value = index_value(value, Value::Number(Decimal::from(*i.value())), span.clone())?;
+                    value = index_value(
+                        value,
+                        Value::Number(Decimal::from(*i.value())),
+                        span.clone(),
+                    )?;
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let full = matches!(op.value(), TraversalOperator::FullSplat(_));
@@ -440,9 +474,11 @@ impl<'a> Evaluator<'a> {
                     let key = self.eval(index)?;
                     index_value(value, key, span.clone())?
                 }
-                TraversalOperator::LegacyIndex(i) => {
-                    index_value(value, Value::Number(Decimal::from(*i.value())), span.clone())?
-                }
+                TraversalOperator::LegacyIndex(i) => index_value(
+                    value,
+                    Value::Number(Decimal::from(*i.value())),
+                    span.clone(),
+                )?,
                 // A splat inside a splat flattens nothing in Terraform either; keep the value.
                 _ => value,
             };
@@ -470,7 +506,12 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 return Err(last
-                    .map(|e| EvalError::new(span.clone(), format!("no argument of try() succeeded: {}", e.message)))
+                    .map(|e| {
+                        EvalError::new(
+                            span.clone(),
+                            format!("no argument of try() succeeded: {}", e.message),
+                        )
+                    })
                     .unwrap_or_else(|| EvalError::new(span, "try() needs at least one argument")));
             }
             "can" => {
@@ -497,7 +538,10 @@ impl<'a> Evaluator<'a> {
                     other => {
                         return Err(EvalError::new(
                             arg.span(),
-                            format!("only a list can be expanded with ..., not {}", other.type_name()),
+                            format!(
+                                "only a list can be expanded with ..., not {}",
+                                other.type_name()
+                            ),
                         ));
                     }
                 }
@@ -505,13 +549,17 @@ impl<'a> Evaluator<'a> {
                 args.push(v);
             }
         }
-        functions::call(name, args, self.env).map_err(|m| EvalError::new(span, format!("{name}(): {m}")))
+        functions::call(name, args, self.env)
+            .map_err(|m| EvalError::new(span, format!("{name}(): {m}")))
     }
 }
 
 /// Items of a collection for `for` expressions and `dynamic` blocks: lists give index keys, maps
 /// give their keys. `None` when the collection is unknown.
-pub fn iterate(value: Value, span: Option<Range<usize>>) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
+pub fn iterate(
+    value: Value,
+    span: Option<Range<usize>>,
+) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
     match value {
         Value::Unknown => Ok(None),
         Value::List(items) => Ok(Some(
@@ -585,15 +633,18 @@ pub fn index_value(value: Value, key: Value, span: Option<Range<usize>>) -> R {
                 .ok_or_else(|| {
                     EvalError::new(
                         span.clone(),
-                        format!("index {i} is out of range for a list of {} elements", items.len()),
+                        format!(
+                            "index {i} is out of range for a list of {} elements",
+                            items.len()
+                        ),
                     )
                 })?;
             items.swap_remove(index)
         }
         (Value::Map(mut map), key) => {
-            let k = key.to_template_string().ok_or_else(|| {
-                EvalError::new(span.clone(), "a map key must be a string")
-            })?;
+            let k = key
+                .to_template_string()
+                .ok_or_else(|| EvalError::new(span.clone(), "a map key must be a string"))?;
             match map.remove(&k) {
                 Some(v) => v,
                 None => {
@@ -615,8 +666,9 @@ pub fn index_value(value: Value, key: Value, span: Option<Range<usize>>) -> R {
 pub fn number(value: &Value, span: Option<Range<usize>>) -> Result<Decimal, EvalError> {
     match value {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => parse_number(s)
-            .ok_or_else(|| EvalError::new(span, "a number is required")),
+        Value::String(s) => {
+            parse_number(s).ok_or_else(|| EvalError::new(span, "a number is required"))
+        }
         Value::Sensitive(v) => number(v, span),
         other => Err(EvalError::new(
             span,
@@ -761,7 +813,10 @@ pub fn references(expr: &Expression, out: &mut Vec<Vec<String>>) {
                 references(&c.expr, out);
             }
         }
-        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => {}
     }
 }
 
@@ -788,7 +843,11 @@ fn template_references(template: &Template, out: &mut Vec<Vec<String>>) {
 }
 
 /// Evaluates a template text (templatefile) with `vars` as its only names.
-pub fn render_template_text(text: &str, vars: BTreeMap<String, Value>, env: &FuncEnv) -> Result<Value, String> {
+pub fn render_template_text(
+    text: &str,
+    vars: BTreeMap<String, Value>,
+    env: &FuncEnv,
+) -> Result<Value, String> {
     let template = hcl::edit::parser::parse_template(text).map_err(|e| {
         format!(
             "template syntax error at {}:{}: {}",
@@ -839,11 +898,23 @@ mod tests {
             eval(r#"[for i, v in ["a", "b"] : "${i}-${v}" if v != "c"]"#),
             Value::List(vec![Value::str("0-a"), Value::str("1-b")])
         );
-        assert_eq!(eval(r#"{ for k, v in { a = 1, b = 2 } : v => k }["2"]"#), Value::str("b"));
+        assert_eq!(
+            eval(r#"{ for k, v in { a = 1, b = 2 } : v => k }["2"]"#),
+            Value::str("b")
+        );
         assert_eq!(eval(r#"true ? "x" : "y""#), Value::str("x"));
-        assert_eq!(eval(r#""%{ for x in [1, 2] }${x},%{ endfor }""#), Value::str("1,2,"));
-        assert_eq!(eval(r#"[{ a = 1 }, { a = 2 }][*].a"#), Value::List(vec![n("1"), n("2")]));
-        assert_eq!(eval(r#"{ for v in ["a", "b", "a"] : v => v... }["a"]"#), Value::List(vec![Value::str("a"), Value::str("a")]));
+        assert_eq!(
+            eval(r#""%{ for x in [1, 2] }${x},%{ endfor }""#),
+            Value::str("1,2,")
+        );
+        assert_eq!(
+            eval(r#"[{ a = 1 }, { a = 2 }][*].a"#),
+            Value::List(vec![n("1"), n("2")])
+        );
+        assert_eq!(
+            eval(r#"{ for v in ["a", "b", "a"] : v => v... }["a"]"#),
+            Value::List(vec![Value::str("a"), Value::str("a")])
+        );
     }
 
     #[test]

@@ -18,24 +18,110 @@ use super::value::{Value, format_number, parse_number, set_of};
 /// Every function plancost evaluates, in alphabetical order (`try` and `can` are evaluated by
 /// the evaluator itself, since they catch their arguments' errors).
 pub const SUPPORTED: &[&str] = &[
-    "abs", "abspath", "alltrue", "anytrue", "basename", "can", "ceil", "chomp", "chunklist",
-    "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "coalesce", "coalescelist", "compact",
-    "concat", "contains", "dirname", "distinct", "element", "endswith", "file", "fileexists",
-    "flatten", "floor", "format", "formatlist", "index", "indent", "join", "jsondecode",
-    "jsonencode", "keys", "length", "log", "lookup", "lower", "max", "merge", "min",
-    "nonsensitive", "one", "parseint", "pow", "range", "regex", "regexall", "replace", "reverse",
-    "sensitive", "setintersection", "setproduct", "setsubtract", "setunion", "signum", "slice",
-    "sort", "split", "startswith", "strcontains", "strrev", "substr", "sum", "templatefile",
-    "timestamp", "title", "tobool", "tolist", "tomap", "tonumber", "toset", "tostring", "transpose",
-    "trim", "trimprefix", "trimspace", "trimsuffix", "try", "type", "upper", "uuid", "values",
+    "abs",
+    "abspath",
+    "alltrue",
+    "anytrue",
+    "basename",
+    "can",
+    "ceil",
+    "chomp",
+    "chunklist",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "dirname",
+    "distinct",
+    "element",
+    "endswith",
+    "file",
+    "fileexists",
+    "flatten",
+    "floor",
+    "format",
+    "formatlist",
+    "index",
+    "indent",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "log",
+    "lookup",
+    "lower",
+    "max",
+    "merge",
+    "min",
+    "nonsensitive",
+    "one",
+    "parseint",
+    "pow",
+    "range",
+    "regex",
+    "regexall",
+    "replace",
+    "reverse",
+    "sensitive",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "signum",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "sum",
+    "templatefile",
+    "timestamp",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "transpose",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "type",
+    "upper",
+    "uuid",
+    "values",
     "zipmap",
 ];
 
 /// Functions that only look at the shape of a collection, so unknown elements do not make the
 /// result unknown.
 const SHAPE_ONLY: &[&str] = &[
-    "coalescelist", "concat", "element", "flatten", "keys", "length", "lookup", "merge", "one",
-    "reverse", "slice", "tolist", "tomap", "values", "zipmap",
+    "coalescelist",
+    "concat",
+    "element",
+    "flatten",
+    "keys",
+    "length",
+    "lookup",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "tolist",
+    "tomap",
+    "values",
+    "zipmap",
 ];
 
 type R = Result<Value, String>;
@@ -74,7 +160,8 @@ pub fn call(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
 }
 
 fn one_arg(args: Vec<Value>) -> R {
-    let [v] = <[Value; 1]>::try_from(args).map_err(|a| format!("takes 1 argument, got {}", a.len()))?;
+    let [v] =
+        <[Value; 1]>::try_from(args).map_err(|a| format!("takes 1 argument, got {}", a.len()))?;
     Ok(v)
 }
 
@@ -117,7 +204,10 @@ fn list(v: Value) -> Result<Vec<Value>, String> {
 fn map(v: Value) -> Result<BTreeMap<String, Value>, String> {
     match v {
         Value::Map(m) => Ok(m),
-        v => Err(format!("a map or object is required, not {}", v.type_name())),
+        v => Err(format!(
+            "a map or object is required, not {}",
+            v.type_name()
+        )),
     }
 }
 
@@ -137,7 +227,13 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "floor" => num(n(&one_arg(args)?)?.floor()),
         "signum" => {
             let x = n(&one_arg(args)?)?;
-            num(Decimal::from(if x > Decimal::ZERO { 1 } else if x < Decimal::ZERO { -1 } else { 0 }))
+            num(Decimal::from(if x > Decimal::ZERO {
+                1
+            } else if x < Decimal::ZERO {
+                -1
+            } else {
+                0
+            }))
         }
         "min" | "max" => {
             let args = flatten_numbers(args)?;
@@ -186,7 +282,8 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
                 return Err("the base must be between 2 and 62".into());
             }
             let text = s(&v)?;
-            let x = i64::from_str_radix(&text, base).map_err(|_| format!("cannot parse {text:?} in base {base}"))?;
+            let x = i64::from_str_radix(&text, base)
+                .map_err(|_| format!("cannot parse {text:?} in base {base}"))?;
             num(Decimal::from(x))
         }
         "tonumber" => match one_arg(args)? {
@@ -245,7 +342,11 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         }
         "strrev" => Value::String(s(&one_arg(args)?)?.chars().rev().collect()),
         "trimspace" => Value::String(s(&one_arg(args)?)?.trim().to_string()),
-        "chomp" => Value::String(s(&one_arg(args)?)?.trim_end_matches(['\r', '\n']).to_string()),
+        "chomp" => Value::String(
+            s(&one_arg(args)?)?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+        ),
         "trim" => {
             let [v, cut] = arity(args)?;
             let cut: Vec<char> = s(&cut)?.chars().collect();
@@ -374,7 +475,9 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "length" => match one_arg(args)? {
             Value::List(l) => num(Decimal::from(l.len())),
             Value::Map(m) => num(Decimal::from(
-                m.keys().filter(|k| *k != super::eval::COMPUTED_MARKER).count(),
+                m.keys()
+                    .filter(|k| *k != super::eval::COMPUTED_MARKER)
+                    .count(),
             )),
             Value::String(t) => num(Decimal::from(t.chars().count())),
             v => return Err(format!("cannot take the length of {}", v.type_name())),
@@ -426,7 +529,10 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "index" => {
             let [l, v] = arity(args)?;
             let l = list(l)?;
-            let i = l.iter().position(|x| equal(x, &v)).ok_or("the value is not in the list")?;
+            let i = l
+                .iter()
+                .position(|x| equal(x, &v))
+                .ok_or("the value is not in the list")?;
             num(Decimal::from(i))
         }
         "contains" => {
@@ -506,7 +612,10 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             let l = list(l)?;
             let (from, to) = (int(&from)?, int(&to)?);
             if from < 0 || to < from || to as usize > l.len() {
-                return Err(format!("indexes {from}..{to} are out of range for {} elements", l.len()));
+                return Err(format!(
+                    "indexes {from}..{to} are out of range for {} elements",
+                    l.len()
+                ));
             }
             Value::List(l[from as usize..to as usize].to_vec())
         }
@@ -584,7 +693,12 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "setsubtract" => {
             let [a, b] = arity(args)?;
             let b = list(b)?;
-            set_of(list(a)?.into_iter().filter(|v| !b.iter().any(|x| equal(x, v))).collect())
+            set_of(
+                list(a)?
+                    .into_iter()
+                    .filter(|v| !b.iter().any(|x| equal(x, v)))
+                    .collect(),
+            )
         }
         "setproduct" => {
             let mut acc: Vec<Vec<Value>> = vec![Vec::new()];
@@ -634,8 +748,10 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "cidrsubnet" => {
             let [prefix, newbits, netnum] = arity(args)?;
             let (addr, bits) = parse_cidr(&s(&prefix)?)?;
-            let newbits = u32::try_from(int(&newbits)?).map_err(|_| "newbits must not be negative")?;
-            let netnum = u128::try_from(int(&netnum)?).map_err(|_| "netnum must not be negative")?;
+            let newbits =
+                u32::try_from(int(&newbits)?).map_err(|_| "newbits must not be negative")?;
+            let netnum =
+                u128::try_from(int(&netnum)?).map_err(|_| "netnum must not be negative")?;
             Value::String(subnet(addr, bits, newbits, netnum)?)
         }
         "cidrsubnets" => {
@@ -688,7 +804,10 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         // Files, confined to the repository.
         "file" => {
             let path = confined(env, &s(&one_arg(args)?)?)?;
-            Value::String(std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?)
+            Value::String(
+                std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            )
         }
         "fileexists" => {
             let path = confined(env, &s(&one_arg(args)?)?)?;
@@ -697,7 +816,8 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "templatefile" => {
             let [path, vars] = arity(args)?;
             let path = confined(env, &s(&path)?)?;
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             render_template_text(&text, map(vars)?, env)
                 .map_err(|e| format!("{}: {e}", path.display()))?
         }
@@ -714,7 +834,12 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         }
         "basename" => {
             let p = s(&one_arg(args)?)?;
-            Value::String(Path::new(&p).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default())
+            Value::String(
+                Path::new(&p)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
         }
         other => return Err(format!("function {other}() is not supported")),
     })
@@ -868,7 +993,8 @@ fn format(spec: &str, args: &[Value]) -> Result<String, String> {
             'f' | 'F' => {
                 let x = n(arg)?;
                 let p = precision.unwrap_or(6) as u32;
-                let r = x.round_dp_with_strategy(p, rust_decimal::RoundingStrategy::MidpointNearestEven);
+                let r = x
+                    .round_dp_with_strategy(p, rust_decimal::RoundingStrategy::MidpointNearestEven);
                 let mut t = format!("{r:.prec$}", prec = p as usize);
                 if flags.contains('+') && x >= Decimal::ZERO {
                     t.insert(0, '+');
@@ -885,7 +1011,8 @@ fn format(spec: &str, args: &[Value]) -> Result<String, String> {
             if flags.contains('-') {
                 out.push_str(&body);
                 out.push_str(&" ".repeat(pad));
-            } else if flags.contains('0') && matches!(verb, 'd' | 'f' | 'F' | 'x' | 'X' | 'o' | 'b') {
+            } else if flags.contains('0') && matches!(verb, 'd' | 'f' | 'F' | 'x' | 'X' | 'o' | 'b')
+            {
                 let (sign, digits) = match body.strip_prefix(['-', '+']) {
                     Some(rest) => (&body[..1], rest),
                     None => ("", body.as_str()),
@@ -967,8 +1094,12 @@ fn parse_cidr(text: &str) -> Result<(IpAddr, u32), String> {
     let (addr, bits) = text
         .split_once('/')
         .ok_or_else(|| format!("{text:?} is not a CIDR prefix"))?;
-    let addr: IpAddr = addr.parse().map_err(|_| format!("{text:?} is not a CIDR prefix"))?;
-    let bits: u32 = bits.parse().map_err(|_| format!("{text:?} is not a CIDR prefix"))?;
+    let addr: IpAddr = addr
+        .parse()
+        .map_err(|_| format!("{text:?} is not a CIDR prefix"))?;
+    let bits: u32 = bits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a CIDR prefix"))?;
     if bits > width(addr) {
         return Err(format!("{text:?} has too long a prefix"));
     }
@@ -997,7 +1128,11 @@ fn mask(width: u32, bits: u32) -> u128 {
     if bits == 0 {
         return 0;
     }
-    let all: u128 = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let all: u128 = if width == 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     all & !((1u128 << (width - bits)) - 1) & all
 }
 
@@ -1030,7 +1165,10 @@ mod tests {
     #[test]
     fn networks() {
         assert_eq!(
-            call_str("cidrsubnet", vec![Value::str("10.10.0.0/16"), num(4), num(8)]),
+            call_str(
+                "cidrsubnet",
+                vec![Value::str("10.10.0.0/16"), num(4), num(8)]
+            ),
             Value::str("10.10.128.0/20")
         );
         assert_eq!(
@@ -1038,7 +1176,10 @@ mod tests {
             Value::str("10.12.112.5")
         );
         assert_eq!(
-            call_str("cidrsubnets", vec![Value::str("10.1.0.0/16"), num(4), num(4), num(8)]),
+            call_str(
+                "cidrsubnets",
+                vec![Value::str("10.1.0.0/16"), num(4), num(4), num(8)]
+            ),
             Value::List(vec![
                 Value::str("10.1.0.0/20"),
                 Value::str("10.1.16.0/20"),
@@ -1046,7 +1187,10 @@ mod tests {
             ])
         );
         assert_eq!(
-            call_str("cidrsubnet", vec![Value::str("fd00:fd12:3456:7890::/56"), num(16), num(162)]),
+            call_str(
+                "cidrsubnet",
+                vec![Value::str("fd00:fd12:3456:7890::/56"), num(16), num(162)]
+            ),
             Value::str("fd00:fd12:3456:7800:a200::/72")
         );
     }
@@ -1054,30 +1198,70 @@ mod tests {
     #[test]
     fn format_verbs() {
         assert_eq!(
-            call_str("format", vec![Value::str("%s-redis-%04d-%03d"), Value::str("x"), num(2), num(1)]),
+            call_str(
+                "format",
+                vec![
+                    Value::str("%s-redis-%04d-%03d"),
+                    Value::str("x"),
+                    num(2),
+                    num(1)
+                ]
+            ),
             Value::str("x-redis-0002-001")
         );
         assert_eq!(
-            call_str("format", vec![Value::str("%.2f|%5s|%-3d|%q"), Value::Number("3.14159".parse().unwrap()), Value::str("ab"), num(7), Value::str("q")]),
+            call_str(
+                "format",
+                vec![
+                    Value::str("%.2f|%5s|%-3d|%q"),
+                    Value::Number("3.14159".parse().unwrap()),
+                    Value::str("ab"),
+                    num(7),
+                    Value::str("q")
+                ]
+            ),
             Value::str("3.14|   ab|7  |\"q\"")
         );
     }
 
     #[test]
     fn collections_and_json() {
-        let m = |pairs: &[(&str, Value)]| Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
+        let m = |pairs: &[(&str, Value)]| {
+            Value::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            )
+        };
         assert_eq!(
-            call_str("jsonencode", vec![m(&[("b", num(1)), ("a", Value::str("<x>"))])]),
+            call_str(
+                "jsonencode",
+                vec![m(&[("b", num(1)), ("a", Value::str("<x>"))])]
+            ),
             Value::str(r#"{"a":"\u003cx\u003e","b":1}"#)
         );
         assert_eq!(
-            call_str("toset", vec![Value::List(vec![Value::str("b"), Value::str("a"), Value::str("b")])]),
+            call_str(
+                "toset",
+                vec![Value::List(vec![
+                    Value::str("b"),
+                    Value::str("a"),
+                    Value::str("b")
+                ])]
+            ),
             Value::List(vec![Value::str("a"), Value::str("b")])
         );
-        assert_eq!(call_str("length", vec![Value::List(vec![Value::Unknown])]), num(1));
+        assert_eq!(
+            call_str("length", vec![Value::List(vec![Value::Unknown])]),
+            num(1)
+        );
         assert_eq!(call_str("upper", vec![Value::Unknown]), Value::Unknown);
         assert_eq!(
-            call_str("regex", vec![Value::str("^(\\d+)-(\\w+)$"), Value::str("12-ab")]),
+            call_str(
+                "regex",
+                vec![Value::str("^(\\d+)-(\\w+)$"), Value::str("12-ab")]
+            ),
             Value::List(vec![Value::str("12"), Value::str("ab")])
         );
         assert!(call("md5", vec![Value::str("x")], &FuncEnv::default()).is_err());

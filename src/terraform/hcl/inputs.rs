@@ -17,8 +17,14 @@ use super::value::Value;
 #[derive(Debug, Clone)]
 pub enum RawInput {
     /// From `--var` or `TF_VAR_`: a string for primitive types, an HCL expression otherwise.
-    Text { text: String, origin: String },
-    Value(Value),
+    Text {
+        text: String,
+        origin: String,
+    },
+    Value {
+        value: Value,
+        origin: String,
+    },
 }
 
 pub fn root_inputs(
@@ -57,7 +63,13 @@ pub fn root_inputs(
         read_var_file(file, &mut inputs)?;
     }
     for (name, value) in &options.config_vars {
-        inputs.insert(name.clone(), RawInput::Value(Value::from_json(value)));
+        inputs.insert(
+            name.clone(),
+            RawInput::Value {
+                value: Value::from_json(value),
+                origin: "plancost.yml vars".into(),
+            },
+        );
     }
     for file in &options.var_files {
         read_var_file(file, &mut inputs)?;
@@ -89,7 +101,13 @@ fn read_var_file(path: &Path, inputs: &mut HashMap<String, RawInput>) -> Result<
             .as_object()
             .ok_or_else(|| Error::input(path, "must hold a JSON object of variable values"))?;
         for (k, v) in object {
-            inputs.insert(k.clone(), RawInput::Value(Value::from_json(v)));
+            inputs.insert(
+                k.clone(),
+                RawInput::Value {
+                    value: Value::from_json(v),
+                    origin: path.display().to_string(),
+                },
+            );
         }
         return Ok(());
     }
@@ -105,7 +123,13 @@ fn read_var_file(path: &Path, inputs: &mut HashMap<String, RawInput>) -> Result<
                 format!("variable {}: {m}", attr.key.as_str()),
             )
         })?;
-        inputs.insert(attr.key.as_str().to_string(), RawInput::Value(value));
+        inputs.insert(
+            attr.key.as_str().to_string(),
+            RawInput::Value {
+                value,
+                origin: path.display().to_string(),
+            },
+        );
     }
     Ok(())
 }

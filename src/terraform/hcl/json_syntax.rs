@@ -26,7 +26,9 @@ const MAP_ARGUMENTS: &[&str] = &[
 ];
 
 pub fn to_native(doc: &Json) -> Result<String, String> {
-    let top = doc.as_object().ok_or("the top level must be a JSON object")?;
+    let top = doc
+        .as_object()
+        .ok_or("the top level must be a JSON object")?;
     let mut out = String::new();
     for (kind, value) in top {
         match kind.as_str() {
@@ -87,10 +89,7 @@ pub fn to_native(doc: &Json) -> Result<String, String> {
     Ok(out)
 }
 
-fn object<'a>(
-    value: &'a Json,
-    what: &str,
-) -> Result<&'a serde_json::Map<String, Json>, String> {
+fn object<'a>(value: &'a Json, what: &str) -> Result<&'a serde_json::Map<String, Json>, String> {
     value
         .as_object()
         .ok_or_else(|| format!("a {what} entry must be a JSON object"))
@@ -242,7 +241,10 @@ mod tests {
         let text = to_native(&json).unwrap();
         assert!(text.contains("count = \"${var.n}\""), "{text}");
         assert!(text.contains("root_block_device {"), "{text}");
-        assert!(text.contains("tags = { \"Name\" = \"web-${count.index}\" }"), "{text}");
+        assert!(
+            text.contains("tags = { \"Name\" = \"web-${count.index}\" }"),
+            "{text}"
+        );
         assert!(hcl::edit::parser::parse_body(&text).is_ok(), "{text}");
     }
 }

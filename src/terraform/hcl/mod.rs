@@ -43,7 +43,9 @@ pub struct HclOptions {
 
 impl HclOptions {
     /// `TF_VAR_*` variables out of an environment listing (`std::env::vars()` in the binary).
-    pub fn tf_vars_from_env(env: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    pub fn tf_vars_from_env(
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Vec<(String, String)> {
         env.into_iter()
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .filter(|(name, _)| !name.is_empty())

@@ -184,7 +184,11 @@ fn graph(tree: &Tree) -> Result<Vec<(usize, Kind)>> {
             Kind::Var(name) => {
                 if let (Some(parent), Some(call)) = (path.parent, &path.call) {
                     let parent_def = &tree.defs[tree.paths[parent].def];
-                    if let Some(arg) = parent_def.calls.get(call).and_then(|c| attribute(&c.block, name)) {
+                    if let Some(arg) = parent_def
+                        .calls
+                        .get(call)
+                        .and_then(|c| attribute(&c.block, name))
+                    {
                         refs_in(parent, &[arg], &mut deps);
                     }
                 }
@@ -266,7 +270,10 @@ fn cycle_error(tree: &Tree, nodes: &[(usize, Kind)]) -> Error {
     let root = &tree.defs[tree.paths[0].def];
     Error::input(
         &root.dir,
-        format!("the configuration has a dependency cycle between {}", names.join(", ")),
+        format!(
+            "the configuration has a dependency cycle between {}",
+            names.join(", ")
+        ),
     )
 }
 
@@ -313,7 +320,10 @@ fn body_expressions<'b>(body: &'b Body, out: &mut Vec<&'b Expression>) {
         }
     }
     for block in body.blocks() {
-        if !matches!(block.ident.as_str(), "lifecycle" | "provisioner" | "connection") {
+        if !matches!(
+            block.ident.as_str(),
+            "lifecycle" | "provisioner" | "connection"
+        ) {
             body_expressions(&block.body, out);
         }
     }
@@ -373,10 +383,16 @@ impl Scope for InstanceScope<'_> {
                         };
                         match shape {
                             Shape::Single => match (children.first(), attrs.get(1)) {
-                                (Some((_, i)), Some(o)) => match self.w.instances[*i].outputs.get(*o) {
-                                    Some(v) => (v.clone(), 2),
-                                    None => return Err(format!("module {c:?} has no output {o:?}")),
-                                },
+                                (Some((_, i)), Some(o)) => {
+                                    match self.w.instances[*i].outputs.get(*o) {
+                                        Some(v) => (v.clone(), 2),
+                                        None => {
+                                            return Err(format!(
+                                                "module {c:?} has no output {o:?}"
+                                            ));
+                                        }
+                                    }
+                                }
                                 (Some((_, i)), None) => (object(*i), 1),
                                 (None, _) => (Value::Unknown, 1),
                             },
@@ -422,7 +438,11 @@ impl Scope for InstanceScope<'_> {
             "each" => match (first, &self.rep.key, &self.rep.each_value) {
                 (Some("key"), Key::Name(k), _) => (Value::String(k.clone()), 1),
                 (Some("value"), Key::Name(_), Some(v)) => (v.clone(), 1),
-                _ => return Err("each.key and each.value are only available where for_each is set".into()),
+                _ => {
+                    return Err(
+                        "each.key and each.value are only available where for_each is set".into(),
+                    );
+                }
             },
             "path" => {
                 let dir = |d: &Path| Value::String(d.display().to_string());
@@ -457,7 +477,13 @@ impl<'t> Walker<'t> {
         &self.tree.defs[self.tree.paths[path].def]
     }
 
-    fn eval_in(&self, inst: usize, rep: &Repetition, file: &SourceFile, expr: &Expression) -> Result<Value> {
+    fn eval_in(
+        &self,
+        inst: usize,
+        rep: &Repetition,
+        file: &SourceFile,
+        expr: &Expression,
+    ) -> Result<Value> {
         let scope = InstanceScope { w: self, inst, rep };
         Evaluator::new(&scope, self.env)
             .eval(expr)
@@ -477,15 +503,23 @@ impl<'t> Walker<'t> {
             Kind::Local(name) => {
                 let local = &def.locals[name];
                 for i in instances {
-                    let v = self.eval_in(i, &Repetition::none(), &def.files[local.file], &local.value)?;
+                    let v =
+                        self.eval_in(i, &Repetition::none(), &def.files[local.file], &local.value)?;
                     self.instances[i].locals.insert(name.clone(), v);
                 }
             }
             Kind::Output(name) => {
                 let output = &def.outputs[name];
                 for i in instances {
-                    let v = self.eval_in(i, &Repetition::none(), &def.files[output.file], &output.value)?;
-                    self.instances[i].outputs.insert(name.clone(), v.mark(output.sensitive));
+                    let v = self.eval_in(
+                        i,
+                        &Repetition::none(),
+                        &def.files[output.file],
+                        &output.value,
+                    )?;
+                    self.instances[i]
+                        .outputs
+                        .insert(name.clone(), v.mark(output.sensitive));
                 }
             }
             Kind::Expand(call) => {
@@ -496,7 +530,8 @@ impl<'t> Walker<'t> {
                 let child_path = *child_path;
                 for i in instances {
                     let file = &def.files[decl.file];
-                    let (shape, reps, _) = self.repetitions(i, file, decl.count.as_ref(), decl.for_each.as_ref())?;
+                    let (shape, reps, _) =
+                        self.repetitions(i, file, decl.count.as_ref(), decl.for_each.as_ref())?;
                     let mut children = Vec::new();
                     for rep in reps {
                         let parent = &self.instances[i];
@@ -522,7 +557,9 @@ impl<'t> Walker<'t> {
                         self.by_path[child_path].push(id);
                         children.push((key, id));
                     }
-                    self.instances[i].children.insert(call.clone(), (shape, children));
+                    self.instances[i]
+                        .children
+                        .insert(call.clone(), (shape, children));
                 }
             }
             Kind::Resource(key) => {
@@ -549,24 +586,37 @@ impl<'t> Walker<'t> {
                 None => Ok(Value::Null),
             }
         };
+        // Where a wrong value came from, for the error: a file position, or a named source.
+        let mut origin: Option<String> = None;
         let (value, span, file) = match instance.parent {
             None => match self.inputs.get(name) {
-                Some(RawInput::Value(v)) => (v.clone(), None, decl_file),
-                Some(RawInput::Text { text, origin }) => {
+                Some(RawInput::Value { value, origin: o }) => {
+                    origin = Some(o.clone());
+                    (value.clone(), None, decl_file)
+                }
+                Some(RawInput::Text { text, origin: o }) => {
+                    origin = Some(o.clone());
                     let v = if decl.ty.is_primitive() || decl.ty == super::value::Type::Any {
                         Value::String(text.clone())
                     } else {
-                        let expr = hcl::edit::parser::parse_expr(text)
-                            .map_err(|e| Error::Usage(format!("{origin}: not a valid HCL value: {}", e.message())))?;
-                        constant(&expr).map_err(|m| Error::Usage(format!("{origin}: {m}")))?
+                        let expr = hcl::edit::parser::parse_expr(text).map_err(|e| {
+                            Error::Usage(format!("{o}: not a valid HCL value: {}", e.message()))
+                        })?;
+                        constant(&expr).map_err(|m| Error::Usage(format!("{o}: {m}")))?
                     };
                     (v, None, decl_file)
                 }
-                None if decl.default.is_some() => (default()?, decl.default.as_ref().and_then(|d| d.span()), decl_file),
+                None if decl.default.is_some() => (
+                    default()?,
+                    decl.default.as_ref().and_then(|d| d.span()),
+                    decl_file,
+                ),
                 None => {
                     return Err(decl_file.error(
                         decl.span.clone(),
-                        format!("variable {name:?} has no default and no value: pass --var {name}=VALUE or a --var-file"),
+                        format!(
+                            "variable {name:?} has no default and no value: pass --var {name}=VALUE or a --var-file"
+                        ),
                     ));
                 }
             },
@@ -596,10 +646,10 @@ impl<'t> Walker<'t> {
         } else {
             value
         };
-        let value = decl
-            .ty
-            .convert(value)
-            .map_err(|m| file.error(span, format!("variable {name:?}: {m}")))?;
+        let value = decl.ty.convert(value).map_err(|m| match &origin {
+            Some(o) => Error::Usage(format!("{o}: variable {name:?}: {m}")),
+            None => file.error(span, format!("variable {name:?}: {m}")),
+        })?;
         Ok(value.mark(decl.sensitive))
     }
 
@@ -616,18 +666,34 @@ impl<'t> Walker<'t> {
         if let Some(expr) = count {
             let (v, _) = self.eval_in(inst, &none, file, expr)?.unmark();
             return match v {
-                Value::Unknown => Ok((Shape::Count, vec![Repetition { key: Key::Index(0), each_value: None }], true)),
+                Value::Unknown => Ok((
+                    Shape::Count,
+                    vec![Repetition {
+                        key: Key::Index(0),
+                        each_value: None,
+                    }],
+                    true,
+                )),
                 Value::Number(n) if n >= Decimal::ZERO && n.fract().is_zero() => {
-                    let n = usize::try_from(n).map_err(|_| file.error(expr.span(), "count is too large"))?;
+                    let n = usize::try_from(n)
+                        .map_err(|_| file.error(expr.span(), "count is too large"))?;
                     Ok((
                         Shape::Count,
-                        (0..n).map(|i| Repetition { key: Key::Index(i), each_value: None }).collect(),
+                        (0..n)
+                            .map(|i| Repetition {
+                                key: Key::Index(i),
+                                each_value: None,
+                            })
+                            .collect(),
                         false,
                     ))
                 }
                 other => Err(file.error(
                     expr.span(),
-                    format!("count must be a whole number of at least 0, not {}", describe(&other)),
+                    format!(
+                        "count must be a whole number of at least 0, not {}",
+                        describe(&other)
+                    ),
                 )),
             };
         }
@@ -647,7 +713,10 @@ impl<'t> Walker<'t> {
                 Value::Map(map) => map
                     .into_iter()
                     .filter(|(k, _)| k != COMPUTED_MARKER)
-                    .map(|(k, v)| Repetition { key: Key::Name(k), each_value: Some(v) })
+                    .map(|(k, v)| Repetition {
+                        key: Key::Name(k),
+                        each_value: Some(v),
+                    })
                     .collect(),
                 Value::List(items) => {
                     let mut keys = Vec::new();
@@ -667,7 +736,10 @@ impl<'t> Walker<'t> {
                             other => {
                                 return Err(file.error(
                                     expr.span(),
-                                    format!("for_each over a set needs strings, not {}", other.type_name()),
+                                    format!(
+                                        "for_each over a set needs strings, not {}",
+                                        other.type_name()
+                                    ),
                                 ));
                             }
                         }
@@ -675,14 +747,20 @@ impl<'t> Walker<'t> {
                     keys.sort();
                     keys.dedup();
                     keys.into_iter()
-                        .map(|k| Repetition { key: Key::Name(k.clone()), each_value: Some(Value::String(k)) })
+                        .map(|k| Repetition {
+                            key: Key::Name(k.clone()),
+                            each_value: Some(Value::String(k)),
+                        })
                         .collect()
                 }
                 Value::Null => return Err(file.error(expr.span(), "for_each must not be null")),
                 other => {
                     return Err(file.error(
                         expr.span(),
-                        format!("for_each needs a map or a set of strings, not {}", other.type_name()),
+                        format!(
+                            "for_each needs a map or a set of strings, not {}",
+                            other.type_name()
+                        ),
                     ));
                 }
             };
@@ -694,11 +772,16 @@ impl<'t> Walker<'t> {
     fn resource(&mut self, inst: usize, decl: &'t ResourceDecl) -> Result<Value> {
         let def = self.def(self.instances[inst].path);
         let file = &def.files[decl.file];
-        let (shape, reps, unknown_count) = self.repetitions(inst, file, decl.count.as_ref(), decl.for_each.as_ref())?;
+        let (shape, reps, unknown_count) =
+            self.repetitions(inst, file, decl.count.as_ref(), decl.for_each.as_ref())?;
         let mut objects = Vec::with_capacity(reps.len());
         let mut emitted = Vec::new();
         for rep in reps {
-            let scope = InstanceScope { w: self, inst, rep: &rep };
+            let scope = InstanceScope {
+                w: self,
+                inst,
+                rep: &rep,
+            };
             let mut evaluator = Evaluator::new(&scope, self.env);
             let mut refs = BTreeMap::new();
             let mut body = BodyEval {
@@ -712,7 +795,11 @@ impl<'t> Walker<'t> {
                 let mut unknown = Vec::new();
                 let values = Value::Map(attrs.clone()).to_resource_json("", &mut unknown);
                 if unknown_count {
-                    unknown.push(if decl.count.is_some() { "count".into() } else { "for_each".into() });
+                    unknown.push(if decl.count.is_some() {
+                        "count".into()
+                    } else {
+                        "for_each".into()
+                    });
                 }
                 let module_address = self.instances[inst].address.clone();
                 let base = if module_address.is_empty() {
@@ -806,8 +893,13 @@ impl<'t> Walker<'t> {
                 let mut resolved = Vec::new();
                 for target in targets {
                     let base = format!("{prefix}{target}");
-                    let Some(found) = by_base.get(base.as_str()) else { continue };
-                    let addresses: Vec<&String> = found.iter().map(|&j| &self.emitted[j].resource.address).collect();
+                    let Some(found) = by_base.get(base.as_str()) else {
+                        continue;
+                    };
+                    let addresses: Vec<&String> = found
+                        .iter()
+                        .map(|&j| &self.emitted[j].resource.address)
+                        .collect();
                     let chosen = match addresses.as_slice() {
                         [one] => Some((*one).clone()),
                         many => own_key
@@ -857,7 +949,11 @@ impl<'t> Walker<'t> {
         } else if let Some(parent) = instance.parent {
             let parent_def = self.def(self.instances[parent].path);
             let call = self.tree.paths[instance.path].call.as_deref().unwrap_or("");
-            match parent_def.calls.get(call).and_then(|c| c.providers.get(reference)) {
+            match parent_def
+                .calls
+                .get(call)
+                .and_then(|c| c.providers.get(reference))
+            {
                 Some(passed) => self.provider_region(parent, passed, cache),
                 None if !reference.contains('.') => self.provider_region(parent, reference, cache),
                 None => None,
@@ -890,7 +986,9 @@ const RESOURCE_META: &[&str] = &["count", "for_each", "provider", "depends_on"];
 
 impl BodyEval<'_, '_> {
     fn eval(&mut self, expr: &Expression) -> Result<Value> {
-        self.evaluator.eval(expr).map_err(|e| e.into_error(self.file))
+        self.evaluator
+            .eval(expr)
+            .map_err(|e| e.into_error(self.file))
     }
 
     fn note_references(&mut self, path: &str, expr: &Expression) {
@@ -912,7 +1010,13 @@ impl BodyEval<'_, '_> {
 
     fn body(&mut self, body: &Body, prefix: &str, top: bool) -> Result<BTreeMap<String, Value>> {
         let mut out = BTreeMap::new();
-        let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        let join = |k: &str| {
+            if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
         for attr in body.attributes() {
             let key = attr.key.as_str();
             if top && RESOURCE_META.contains(&key) {
@@ -932,7 +1036,9 @@ impl BodyEval<'_, '_> {
                 self.dynamic(block, prefix, &mut blocks)?;
                 continue;
             }
-            let entry = blocks.entry(ident.to_string()).or_insert_with(|| Value::List(Vec::new()));
+            let entry = blocks
+                .entry(ident.to_string())
+                .or_insert_with(|| Value::List(Vec::new()));
             let Value::List(items) = entry else { continue };
             let index = items.len();
             let object = self.body(&block.body, &join(&format!("{ident}.{index}")), false)?;
@@ -951,26 +1057,34 @@ impl BodyEval<'_, '_> {
         blocks: &mut BTreeMap<String, Value>,
     ) -> Result<()> {
         let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
-            return Err(self.file.error(block.span(), "a dynamic block needs the block type as its label"));
+            return Err(self.file.error(
+                block.span(),
+                "a dynamic block needs the block type as its label",
+            ));
         };
-        let for_each = attribute(block, "for_each")
-            .ok_or_else(|| self.file.error(block.span(), "a dynamic block needs for_each"))?;
+        let for_each = attribute(block, "for_each").ok_or_else(|| {
+            self.file
+                .error(block.span(), "a dynamic block needs for_each")
+        })?;
         let iterator = match attribute(block, "iterator") {
-            Some(e) => traversal_text(e).ok_or_else(|| self.file.error(e.span(), "iterator must be a name"))?,
+            Some(e) => traversal_text(e)
+                .ok_or_else(|| self.file.error(e.span(), "iterator must be a name"))?,
             None => label.clone(),
         };
-        let content = block
-            .body
-            .get_blocks("content")
-            .next()
-            .ok_or_else(|| self.file.error(block.span(), "a dynamic block needs a content block"))?;
+        let content = block.body.get_blocks("content").next().ok_or_else(|| {
+            self.file
+                .error(block.span(), "a dynamic block needs a content block")
+        })?;
         let collection = self.eval(for_each)?;
-        let items = iterate(collection, for_each.span()).map_err(|e: EvalError| e.into_error(self.file))?;
+        let items =
+            iterate(collection, for_each.span()).map_err(|e: EvalError| e.into_error(self.file))?;
         let Some(items) = items else {
             blocks.insert(label, Value::Unknown);
             return Ok(());
         };
-        let entry = blocks.entry(label.clone()).or_insert_with(|| Value::List(Vec::new()));
+        let entry = blocks
+            .entry(label.clone())
+            .or_insert_with(|| Value::List(Vec::new()));
         let start = match entry {
             Value::List(items) => items.len(),
             _ => return Ok(()),
@@ -980,7 +1094,9 @@ impl BodyEval<'_, '_> {
             let mut it = BTreeMap::new();
             it.insert("key".to_string(), key);
             it.insert("value".to_string(), value);
-            self.evaluator.locals.push((iterator.clone(), Value::Map(it)));
+            self.evaluator
+                .locals
+                .push((iterator.clone(), Value::Map(it)));
             let path = if prefix.is_empty() {
                 format!("{label}.{}", start + i)
             } else {
