@@ -104,6 +104,38 @@ pub const SUPPORTED: &[&str] = &[
     "zipmap",
 ];
 
+/// Terraform built-ins whose result plancost leaves unknown (documented in the README).
+pub const NOT_COMPUTED: &[&str] = &[
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "base64sha256",
+    "base64sha512",
+    "cidrcontains",
+    "filebase64",
+    "filebase64sha256",
+    "filebase64sha512",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "formatdate",
+    "md5",
+    "plantimestamp",
+    "rsadecrypt",
+    "sha1",
+    "sha256",
+    "sha512",
+    "textdecodebase64",
+    "textencodebase64",
+    "timeadd",
+    "timecmp",
+    "urlencode",
+    "yamldecode",
+    "yamlencode",
+];
+
 /// Functions that only look at the shape of a collection, so unknown elements do not make the
 /// result unknown.
 const SHAPE_ONLY: &[&str] = &[
@@ -141,6 +173,10 @@ pub fn call(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         "nonsensitive" => return one_arg(args),
         // Values that only exist at apply time.
         "timestamp" | "uuid" | "bcrypt" | "uuidv5" => return Ok(Value::Unknown),
+        // Terraform functions plancost does not compute: hashes, encodings, dates. None of them
+        // decides a price, so their result is unknown rather than an error that would stop the
+        // whole estimate (a count or for_each that depends on one is reported as unknown).
+        name if NOT_COMPUTED.contains(&name) => return Ok(Value::Unknown),
         _ => {}
     }
     if !SUPPORTED.contains(&name) {
@@ -1264,6 +1300,38 @@ mod tests {
             ),
             Value::List(vec![Value::str("12"), Value::str("ab")])
         );
-        assert!(call("md5", vec![Value::str("x")], &FuncEnv::default()).is_err());
+        assert_eq!(call_str("md5", vec![Value::str("x")]), Value::Unknown);
+        assert!(call("no_such_function", vec![], &FuncEnv::default()).is_err());
+    }
+
+    #[test]
+    fn files_are_read_only_inside_the_repository() {
+        let repo = std::env::temp_dir().join(format!("plancost-fn-{}", std::process::id()));
+        let root = repo.join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("t.tpl"), "%{ for n in names }${n};%{ endfor }").unwrap();
+        let env = FuncEnv {
+            root_dir: root.clone(),
+            repo_root: repo.clone(),
+        };
+        let names = Value::Map(
+            [(
+                "names".to_string(),
+                Value::List(vec![Value::str("a"), Value::str("b")]),
+            )]
+            .into_iter()
+            .collect(),
+        );
+        assert_eq!(
+            call("templatefile", vec![Value::str("t.tpl"), names], &env).unwrap(),
+            Value::str("a;b;")
+        );
+        let outside = call(
+            "file",
+            vec![Value::str("../../../../../../etc/hostname")],
+            &env,
+        );
+        assert!(outside.is_err(), "{outside:?}");
+        let _ = std::fs::remove_dir_all(&repo);
     }
 }
