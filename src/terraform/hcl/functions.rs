@@ -296,7 +296,10 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             let (a, b) = (n(&a)?, n(&b)?);
             if b.fract().is_zero() && b >= Decimal::ZERO {
                 let mut r = Decimal::ONE;
-                let e = b.to_u32().ok_or("exponent out of range")?;
+                let e = b
+                    .to_u32()
+                    .filter(|e| *e <= 4096)
+                    .ok_or("exponent out of range")?;
                 for _ in 0..e {
                     r = r.checked_mul(a).ok_or("number out of range")?;
                 }
@@ -354,7 +357,7 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
                 if out.len() > 1_048_576 {
                     return Err("too many elements".into());
                 }
-                x += step;
+                x = x.checked_add(step).ok_or("number out of range")?;
             }
             Value::List(out)
         }
@@ -412,7 +415,12 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
         }
         "indent" => {
             let [spaces, v] = arity(args)?;
-            let pad = " ".repeat(usize::try_from(int(&spaces)?).map_err(|_| "bad indent")?);
+            let pad = " ".repeat(
+                usize::try_from(int(&spaces)?)
+                    .ok()
+                    .filter(|n| *n <= 4096)
+                    .ok_or("bad indent")?,
+            );
             Value::String(s(&v)?.replace('\n', &format!("\n{pad}")))
         }
         "substr" => {
@@ -428,7 +436,7 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             let end = if length < 0 {
                 chars.len()
             } else {
-                (offset + length as usize).min(chars.len())
+                offset.saturating_add(length as usize).min(chars.len())
             };
             Value::String(chars[offset..end].iter().collect())
         }
@@ -803,14 +811,27 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
                 if len > width {
                     return Err("not enough address space".into());
                 }
-                let size = 1u128 << (width - len);
+                let size = 1u128
+                    .checked_shl(width - len)
+                    .filter(|_| width - len < 128)
+                    .ok_or("not enough address space")?;
+                let span = 1u128
+                    .checked_shl(width - bits)
+                    .filter(|_| width - bits < 128)
+                    .unwrap_or(u128::MAX);
                 // Align up to the subnet's own size.
-                let start = next.div_ceil(size) * size;
-                if start + size - 1 > base + (1u128 << (width - bits)) - 1 {
+                let start = next
+                    .div_ceil(size)
+                    .checked_mul(size)
+                    .ok_or("not enough address space")?;
+                let end = start
+                    .checked_add(size - 1)
+                    .ok_or("not enough address space")?;
+                if end > base.saturating_add(span - 1) {
                     return Err("not enough address space".into());
                 }
                 out.push(Value::String(format!("{}/{}", from_bits(start, addr), len)));
-                next = start + size;
+                next = end.saturating_add(1);
             }
             Value::List(out)
         }
@@ -818,16 +839,23 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             let [prefix, hostnum] = arity(args)?;
             let (addr, bits) = parse_cidr(&s(&prefix)?)?;
             let w = width(addr);
-            let size = 1i128 << (w - bits);
+            // Host numbers are i64, so a prefix of more than 2^62 addresses never runs out.
+            let size: i128 = if w - bits >= 63 {
+                i128::MAX
+            } else {
+                1i128 << (w - bits)
+            };
             let mut h = i128::from(int(&hostnum)?);
             if h < 0 {
-                h += size;
+                h = h
+                    .checked_add(size)
+                    .ok_or("the host number is outside the prefix")?;
             }
             if h < 0 || h >= size {
                 return Err("the host number is outside the prefix".into());
             }
             let base = to_bits(addr) & mask(w, bits);
-            Value::String(from_bits(base + h as u128, addr).to_string())
+            Value::String(from_bits(base.wrapping_add(h as u128), addr).to_string())
         }
         "cidrnetmask" => {
             let (addr, bits) = parse_cidr(&s(&one_arg(args)?)?)?;
@@ -1028,7 +1056,7 @@ fn format(spec: &str, args: &[Value]) -> Result<String, String> {
             }
             'f' | 'F' => {
                 let x = n(arg)?;
-                let p = precision.unwrap_or(6) as u32;
+                let p = precision.unwrap_or(6).min(28) as u32;
                 let r = x
                     .round_dp_with_strategy(p, rust_decimal::RoundingStrategy::MidpointNearestEven);
                 let mut t = format!("{r:.prec$}", prec = p as usize);
@@ -1040,7 +1068,7 @@ fn format(spec: &str, args: &[Value]) -> Result<String, String> {
             'g' | 'G' | 'e' | 'E' => format_number(n(arg)?),
             other => return Err(format!("unsupported format verb %{other}")),
         };
-        let width: usize = width.parse().unwrap_or(0);
+        let width: usize = width.parse::<usize>().unwrap_or(0).min(4096);
         let len = body.chars().count();
         if len < width {
             let pad = width - len;
@@ -1178,11 +1206,12 @@ fn subnet(addr: IpAddr, bits: u32, newbits: u32, netnum: u128) -> Result<String,
     if len > w {
         return Err(format!("prefix /{bits} + {newbits} bits exceeds /{w}"));
     }
-    if newbits < 128 && netnum >= (1u128 << newbits) {
+    if newbits < 128 && netnum >= (1u128 << newbits) || newbits >= 128 && netnum > 0 && len > w {
         return Err(format!("netnum {netnum} does not fit in {newbits} bits"));
     }
     let base = to_bits(addr) & mask(w, bits);
-    let net = base | (netnum << (w - len));
+    let shift = w - len;
+    let net = base | if shift >= 128 { 0 } else { netnum << shift };
     Ok(format!("{}/{}", from_bits(net, addr), len))
 }
 
@@ -1229,6 +1258,32 @@ mod tests {
             ),
             Value::str("fd00:fd12:3456:7800:a200::/72")
         );
+    }
+
+    #[test]
+    fn extreme_arguments_are_errors_or_values_never_panics() {
+        let env = FuncEnv::default();
+        let big = Value::Number(Decimal::from(i64::MAX));
+        for (name, args) in [
+            ("cidrhost", vec![Value::str("::/0"), num(5)]),
+            ("cidrhost", vec![Value::str("::/0"), num(-1)]),
+            ("cidrsubnet", vec![Value::str("::/0"), num(0), num(0)]),
+            ("cidrsubnet", vec![Value::str("::/0"), num(128), num(3)]),
+            (
+                "cidrsubnets",
+                vec![Value::str("::/0"), num(1), num(1), num(1)],
+            ),
+            ("cidrsubnets", vec![Value::str("0.0.0.0/0"), num(0)]),
+            ("substr", vec![Value::str("abc"), num(1), big.clone()]),
+            ("range", vec![num(0), big.clone(), big.clone()]),
+            ("pow", vec![num(1), big.clone()]),
+            (
+                "format",
+                vec![Value::str("%99999999999d|%.99f"), num(1), num(2)],
+            ),
+        ] {
+            let _ = call(name, args, &env);
+        }
     }
 
     #[test]
