@@ -37,10 +37,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Monthly cost of what each PATH describes (a plan JSON or a state JSON).
+    /// Monthly cost of what each PATH describes (a plan JSON, a state JSON, or a directory of
+    /// Terraform HCL, evaluated without Terraform).
     Breakdown {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Set a root variable of an HCL directory, as `terraform plan -var` does (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Read root variables of an HCL directory from a .tfvars(.json) file (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "table")]
         format: FormatArg,
         /// Write the report to this file instead of standard output.
@@ -146,9 +153,7 @@ impl ConfigArgs {
         plancost::check::ConfigOptions {
             config: self.config,
             projects,
-            load: terraform::LoadOptions {
-                env_region: env_region(),
-            },
+            load: load_options(),
             prices: PriceOptions {
                 prices_file: self.prices,
                 cache_dir,
@@ -249,6 +254,14 @@ fn color_wanted(cli: &Cli) -> bool {
         && std::io::stdout().is_terminal()
 }
 
+/// What the loaders take from the environment, read here so the library reads no globals.
+fn load_options() -> terraform::LoadOptions {
+    terraform::LoadOptions {
+        env_region: env_region(),
+        env_tf_vars: terraform::hcl::HclOptions::tf_vars_from_env(std::env::vars()),
+    }
+}
+
 fn env_region() -> Option<String> {
     ["AWS_REGION", "AWS_DEFAULT_REGION"]
         .iter()
@@ -260,6 +273,28 @@ fn cache_dir(flag: &Option<PathBuf>) -> Option<PathBuf> {
     flag.clone().or_else(pricing::cache::default_dir)
 }
 
+/// `--var NAME=VALUE` pairs, `--var-file` files and the environment's `TF_VAR_*` variables.
+fn hcl_options(
+    vars: &[String],
+    var_files: Vec<PathBuf>,
+) -> Result<terraform::hcl::HclOptions, Error> {
+    let vars = vars
+        .iter()
+        .map(|v| {
+            v.split_once('=')
+                .filter(|(name, _)| !name.is_empty())
+                .map(|(name, value)| (name.trim().to_string(), value.to_string()))
+                .ok_or_else(|| Error::Usage(format!("--var {v:?}: expected NAME=VALUE")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(terraform::hcl::HclOptions {
+        vars,
+        var_files,
+        env_vars: terraform::hcl::HclOptions::tf_vars_from_env(std::env::vars()),
+        ..Default::default()
+    })
+}
+
 fn execute(cli: Cli) -> Result<i32, Error> {
     let color = color_wanted(&cli);
     let quiet = cli.quiet;
@@ -268,6 +303,8 @@ fn execute(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Breakdown {
             paths,
+            vars,
+            var_files,
             format,
             out,
             prices,
@@ -276,9 +313,8 @@ fn execute(cli: Cli) -> Result<i32, Error> {
         } => {
             let options = BreakdownOptions {
                 paths,
-                load: terraform::LoadOptions {
-                    env_region: env_region(),
-                },
+                load: load_options(),
+                hcl: hcl_options(&vars, var_files)?,
                 prices: PriceOptions {
                     prices_file: prices,
                     cache_dir: cache_dir(&cli_cache_dir),
@@ -304,15 +340,14 @@ fn execute(cli: Cli) -> Result<i32, Error> {
         } => {
             let options = BreakdownOptions {
                 paths: vec![path],
-                load: terraform::LoadOptions {
-                    env_region: env_region(),
-                },
+                load: load_options(),
                 prices: PriceOptions {
                     prices_file: prices,
                     cache_dir: cache_dir(&cli_cache_dir),
                 },
                 generated_at: None,
                 pricing_date: None,
+                hcl: Default::default(),
                 usage_file,
             };
             let outcome = plancost::breakdown(&options)?;

@@ -90,6 +90,17 @@ pub fn price_project(
             }),
         }
     }
+    // Parts of the configuration that could not be read (an HCL module not installed).
+    for s in &input.resources.skipped {
+        skipped.push(Skipped {
+            address: s.address.clone(),
+            resource_type: s.resource_type.clone(),
+            reason: s.reason.clone(),
+            // A module that could not be read may hold changed resources: count it as changed
+            // so a policy on unpriced changes does not pass over it.
+            changed: true,
+        });
+    }
     // Resources the plan deletes: present before, gone after.
     for b in &before {
         if after_addresses.contains(b.resource.address.as_str()) {
@@ -270,7 +281,17 @@ fn price_side<'r>(
                 ),
             ));
         }
-        let (default_category, components) = outcome;
+        let (default_category, mut components) = outcome;
+        // HCL mode prices one instance of a resource whose count or for_each is known only
+        // after apply; say so on every line rather than let the guess pass for a fact.
+        for meta in ["count", "for_each"] {
+            if resource.unknown.iter().any(|u| u == meta) {
+                for c in &mut components {
+                    c.notes
+                        .push(format!("{meta} known only after apply; 1 instance assumed"));
+                }
+            }
+        }
         let category = input
             .categories
             .get(&resource.resource_type)

@@ -45,6 +45,8 @@ pub struct PriceOptions {
 pub struct BreakdownOptions {
     pub paths: Vec<PathBuf>,
     pub load: terraform::LoadOptions,
+    /// Variables and settings for paths that are HCL directories.
+    pub hcl: terraform::hcl::HclOptions,
     pub prices: PriceOptions,
     /// The report's `generated_at`; now when `None`.
     pub generated_at: Option<String>,
@@ -80,7 +82,7 @@ pub fn load_usage(
     Ok(usage)
 }
 
-/// Prices every path (plan or state JSON) as one project each.
+/// Prices every path (plan or state JSON, or an HCL directory) as one project each.
 pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let file_bytes = read_prices_file(&options.prices)?;
     let book = open_book(
@@ -99,7 +101,11 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let mut used = estimate::SourcesUsed::default();
     let mut projects = Vec::new();
     for path in &options.paths {
-        let resources = terraform::load_file(path, &options.load)?;
+        let resources = if path.is_dir() {
+            terraform::hcl::load_dir(path, &options.load, &options.hcl)?
+        } else {
+            terraform::load_file(path, &options.load)?
+        };
         let name = project_name(path);
         projects.push(estimate::price_project(
             estimate::ProjectInput {
@@ -166,8 +172,15 @@ pub fn open_book<'a>(
     Ok(book)
 }
 
-/// A project's name from its path: the file stem, or the directory name for `plan.json`.
+/// A project's name from its path: the file stem, or the directory name for `plan.json` and
+/// for an HCL directory.
 fn project_name(path: &std::path::Path) -> String {
+    if path.is_dir() {
+        let dir = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
+            return name.to_string();
+        }
+    }
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())

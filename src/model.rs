@@ -15,7 +15,8 @@ use crate::pricing::PriceQuery;
 /// Hours in a month, as AWS and the estimate count them (24 × 365 / 12).
 pub const HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
 
-/// What a plan does to a resource. State files and HCL give `NoOp` (the resource as it stands).
+/// What a plan does to a resource. State files give `NoOp` (the resource as it stands); HCL mode
+/// gives `Create`, as a plan of the same files against no state would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

@@ -3,6 +3,7 @@
 //! input it was.
 
 pub mod address;
+pub mod hcl;
 pub mod plan;
 pub mod region;
 
@@ -19,6 +20,17 @@ pub struct Resources {
     pub before: Vec<Resource>,
     pub after: Vec<Resource>,
     pub kind: InputKind,
+    /// What could not be read at all (an HCL module that is not installed), for the report's
+    /// `skipped` list.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Something of the configuration left out of the estimate, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub address: String,
+    pub resource_type: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,6 +38,8 @@ pub enum InputKind {
     #[default]
     Plan,
     State,
+    /// A directory of Terraform HCL, evaluated by plancost: only the `after` side.
+    Hcl,
 }
 
 /// Options that come from the environment, passed in so the library reads no globals.
@@ -33,6 +47,9 @@ pub enum InputKind {
 pub struct LoadOptions {
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`: the region of resources whose provider sets none.
     pub env_region: Option<String>,
+    /// `TF_VAR_*` variables of the environment (name without the prefix, value), for HCL
+    /// directories priced through [`load_path`].
+    pub env_tf_vars: Vec<(String, String)>,
 }
 
 /// Loads a plan or state JSON file.
@@ -51,10 +68,12 @@ pub fn load_path(
     vars: &BTreeMap<String, serde_json::Value>,
 ) -> Result<Resources> {
     if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: pricing a directory needs HCL mode, which this build lacks; point the project at a plan JSON (terraform show -json PLAN)",
-            path.display()
-        )));
+        let hcl_options = hcl::HclOptions {
+            config_vars: vars.clone(),
+            env_vars: options.env_tf_vars.clone(),
+            ..Default::default()
+        };
+        return hcl::load_dir(path, options, &hcl_options);
     }
     if !vars.is_empty() {
         let names: Vec<&str> = vars.keys().map(String::as_str).collect();

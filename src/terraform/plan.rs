@@ -230,6 +230,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Re
             before: after.clone(),
             after,
             kind: InputKind::State,
+            skipped: Vec::new(),
         });
     }
 
@@ -323,6 +324,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Re
         before: finish(before, &resolver, &config_index),
         after: finish(after, &resolver, &config_index),
         kind: InputKind::Plan,
+        skipped: Vec::new(),
     })
 }
 
@@ -440,6 +442,7 @@ fn load_raw_state(
         before: out.clone(),
         after: out,
         kind: InputKind::State,
+        skipped: Vec::new(),
     })
 }
 

@@ -353,6 +353,14 @@ fn markdown_carries_the_same_verdict() {
 }
 
 #[test]
+fn a_project_may_be_an_hcl_directory() {
+    // fixtures/tf/eks evaluated from its HCL prices as its plan does: $1,359.1994 (above).
+    let (report, code) = check_json("fixtures/config/hcl-directory.yml", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(money(&report["total_monthly_cost"]), dec("1359.1994"));
+}
+
+#[test]
 fn configuration_errors_name_the_file_and_line() {
     for (file, want) in [
         (
@@ -370,10 +378,6 @@ fn configuration_errors_name_the_file_and_line() {
         (
             "vars-on-plan.yml",
             "variables (gpu_nodes) apply to HCL directories only",
-        ),
-        (
-            "directory.yml",
-            "fixtures/tf/eks: pricing a directory needs HCL mode",
         ),
     ] {
         let path = format!("fixtures/config/bad/{file}");

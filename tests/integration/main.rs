@@ -15,6 +15,7 @@ mod fake_bulk_api;
 mod forecast;
 mod formats;
 mod harness;
+mod hcl;
 mod mapping_harness;
 mod network;
 mod price_store;
