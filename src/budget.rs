@@ -55,7 +55,13 @@ pub fn evaluate(
             true,
         );
     }
-    if let Some(limit) = policy.max_monthly_increase {
+    // An HCL directory priced on its own says nothing of what runs today: an increase needs a
+    // baseline (a plan, or `diff --compare-to` an earlier report).
+    let max_increase = policy.max_monthly_increase.filter(|_| project.baseline);
+    let max_increase_percent = policy
+        .max_monthly_increase_percent
+        .filter(|_| project.baseline);
+    if let Some(limit) = max_increase {
         push(
             "max_monthly_increase".into(),
             CheckUnit::Usd,
@@ -66,7 +72,7 @@ pub fn evaluate(
     }
     // A project with nothing before the change (a plan that creates it) has no percentage
     // increase; the dollar limit and the budget still hold it.
-    if let Some(limit) = policy.max_monthly_increase_percent {
+    if let Some(limit) = max_increase_percent {
         let past = project.past_total_monthly_cost;
         if past > Decimal::ZERO {
             // Judged on the full quotient; reported to 4 decimal places.
@@ -112,7 +118,7 @@ pub fn unpriced_changed(project: &ProjectReport) -> BTreeSet<&str> {
     let mut addresses: BTreeSet<&str> = project
         .unpriced
         .iter()
-        .filter(|u| u.changed)
+        .filter(|u| u.changed && !u.usage_missing)
         .map(|u| u.address.as_str())
         .collect();
     addresses.extend(
@@ -192,6 +198,7 @@ mod tests {
             past_total_monthly_cost: d(past),
             diff_monthly_cost: d(total) - d(past),
             usage_missing: 0,
+            baseline: true,
         }
     }
 
@@ -264,17 +271,20 @@ mod tests {
     #[test]
     fn unpriced_and_unsupported_changed_resources_count_once_each() {
         let mut p = project("1", "0", "1");
-        let unpriced = |address: &str, changed| Unpriced {
+        let unpriced = |address: &str, changed, usage_missing| Unpriced {
             address: address.into(),
             resource_type: "aws_instance".into(),
             component: "c".into(),
             reason: "r".into(),
             changed,
+            usage_missing,
         };
         p.unpriced = vec![
-            unpriced("a", true),
-            unpriced("a", true),
-            unpriced("b", false),
+            unpriced("a", true, false),
+            unpriced("a", true, false),
+            unpriced("b", false, false),
+            // No price, but no usage either: it adds nothing whatever its price, so it waits.
+            unpriced("e", true, true),
         ];
         p.skipped = vec![
             Skipped {
@@ -302,6 +312,26 @@ mod tests {
             status_of(&checks, "unpriced_changed_resources").status,
             Status::Warn
         );
+    }
+
+    #[test]
+    fn increase_policies_need_a_baseline() {
+        let mut p = project("900", "0", "900");
+        let policy = Policy {
+            max_monthly_increase: Some(Money(d("500"))),
+            ..Policy::default()
+        };
+        // A plan that creates everything: +900 against a known nothing fails the $500 limit.
+        let c = status_of(
+            &evaluate(&p, &ProjectBudget::default(), &policy),
+            "max_monthly_increase",
+        )
+        .clone();
+        assert_eq!(c.status, Status::Fail);
+        // The same cost from an HCL directory alone: nothing is known of what runs today.
+        p.baseline = false;
+        let checks = evaluate(&p, &ProjectBudget::default(), &policy);
+        assert!(checks.iter().all(|c| c.name != "max_monthly_increase"));
     }
 
     #[test]

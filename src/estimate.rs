@@ -150,6 +150,7 @@ pub fn price_project(
         past_total_monthly_cost: past,
         diff_monthly_cost: (total - past).normalize(),
         usage_missing,
+        baseline: input.resources.kind != crate::terraform::InputKind::Hcl,
     })
 }
 
@@ -321,6 +322,7 @@ fn price_side<'r>(
                     component: report.name.clone(),
                     reason,
                     changed: resource.action.is_change(),
+                    usage_missing: report.usage_based && report.monthly_quantity.is_none(),
                 });
             }
             reports.push(report);

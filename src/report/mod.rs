@@ -62,6 +62,10 @@ pub struct ProjectReport {
     pub diff_monthly_cost: Decimal,
     /// Usage-based components with no usage value: shown with their unit price, counted as 0.
     pub usage_missing: usize,
+    /// False when the input says nothing of what exists before the change (an HCL directory
+    /// priced without a plan): increase policies then have no baseline and are not applied.
+    #[serde(default = "yes")]
+    pub baseline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +130,10 @@ pub struct SpotInfo {
     pub basis: String,
 }
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unpriced {
     pub address: String,
@@ -136,6 +144,10 @@ pub struct Unpriced {
     /// True when the plan changes this resource (a policy may fail on it).
     #[serde(default)]
     pub changed: bool,
+    /// True when the component's quantity also depends on usage the usage file does not give:
+    /// it adds nothing to the total either way, so no policy fails on it until usage is given.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub usage_missing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,12 +95,28 @@ pub fn render(report: &Report, color: bool) -> String {
                 signed(project.diff_monthly_cost)
             ));
         }
-        if !project.unpriced.is_empty() {
+        let (waiting, missing): (Vec<_>, Vec<_>) =
+            project.unpriced.iter().partition(|u| u.usage_missing);
+        if !missing.is_empty() {
             out.push_str(&format!(
                 "\nINCOMPLETE: {} component(s) could not be priced and are NOT included in the total above:\n",
-                project.unpriced.len()
+                missing.len()
             ));
-            for u in &project.unpriced {
+            for u in missing {
+                out.push_str(&format!(
+                    "  - {} / {}: {}\n",
+                    clean(&u.address),
+                    clean(&u.component),
+                    clean(&u.reason)
+                ));
+            }
+        }
+        if !waiting.is_empty() {
+            out.push_str(&format!(
+                "\n{} usage-based component(s) have no price in the price data; with no usage given they add $0.00, but would be unpriced once usage is given:\n",
+                waiting.len()
+            ));
+            for u in waiting {
                 out.push_str(&format!(
                     "  - {} / {}: {}\n",
                     clean(&u.address),
