@@ -107,6 +107,7 @@ enum PricesCommand {
 enum FormatArg {
     Table,
     Json,
+    Markdown,
 }
 
 impl From<FormatArg> for Format {
@@ -114,6 +115,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! Every output format renders this one structure; `diff --compare-to`, `merge` and `comment`
 //! read it back from JSON.
 
+pub mod comment_markdown;
 pub mod diff_table;
 pub mod json;
 pub mod table;
@@ -164,6 +165,8 @@ pub struct BudgetCheck {
 pub enum Format {
     Table,
     Json,
+    /// Markdown for pull-request comments, under GitHub's comment size limit.
+    Markdown,
 }
 
 /// Renders a report in `format`. `color` applies to terminal formats only.
@@ -171,6 +174,9 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
         Format::Table => table::render(report, color),
         Format::Json => json::render(report),
+        Format::Markdown => {
+            comment_markdown::render(report, &comment_markdown::CommentOptions::default())
+        }
     }
 }
 
