@@ -6,6 +6,7 @@
 //! components together into a [`report::Report`], which [`report`] renders.
 
 pub mod aws;
+pub mod ci;
 pub mod diff;
 pub mod error;
 pub mod estimate;
