@@ -2,8 +2,10 @@
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
 mod bad_input;
+mod comment;
 mod diff;
 mod harness;
+mod mock_http;
 mod prices;
 mod resources;
 mod secrets;
