@@ -234,7 +234,7 @@ pub enum Platform {
 
 /// Options of `plancost comment`: flags as given; what they leave out comes from the CI
 /// environment (see [`github::Target::resolve`], [`gitlab::Target::resolve`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CommentRun {
     pub platform: Platform,
     pub report: PathBuf,
@@ -247,6 +247,23 @@ pub struct CommentRun {
     pub behavior: Behavior,
     pub dry_run: bool,
     pub tag: Option<String>,
+}
+
+/// Written by hand so that the token never shows in a debug print.
+impl std::fmt::Debug for CommentRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommentRun")
+            .field("platform", &self.platform)
+            .field("report", &self.report)
+            .field("repo", &self.repo)
+            .field("number", &self.number)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("api_url", &self.api_url)
+            .field("behavior", &self.behavior)
+            .field("dry_run", &self.dry_run)
+            .field("tag", &self.tag)
+            .finish()
+    }
 }
 
 /// What a run did, for the binary to print.

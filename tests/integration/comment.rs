@@ -596,3 +596,70 @@ fn gitlab_delete_and_new_and_a_rejected_token() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn markdown_is_a_format_of_breakdown_and_diff() {
+    let plan = fixture("tf/update-instance-type/plan.json");
+    let out = plancost()
+        .args(["diff", "--format", "markdown"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    // Before 61.536 + 10 = 71.536, after 122.272 + 20 = 142.272: +70.736, 98.88% → 98.9%.
+    assert!(
+        md.starts_with("### 💰 plancost: Monthly cost up by $70.74 (+98.9%)\n"),
+        "{md}"
+    );
+    assert!(md.contains("**$71.54 → $142.27** per month"), "{md}");
+    // t3.large 730 h × $0.0832 = $60.736 goes, t3.xlarge 730 h × $0.1664 = $121.472 comes.
+    assert!(
+        md.contains(
+            "| ↳ Instance usage \\(Linux/UNIX, on\\-demand, t3\\.large\\) | $60.74 | — | -$60.74 |"
+        ),
+        "{md}"
+    );
+    let out = plancost()
+        .args(["breakdown", "--format", "markdown"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("<details><summary>"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_crafted_resource_name_in_a_report_renders_as_text() {
+    let dir = temp_dir("hostile");
+    let path = report(&dir, OLDER);
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let hostile =
+        "aws_instance.x[\"</details><img src=x onerror=alert(1)> [a](javascript:b) | @octocat\"]";
+    value["projects"][0]["resources"][0]["address"] = hostile.into();
+    value["projects"][0]["name"] = "</summary><script>x</script>".into();
+    std::fs::write(&path, value.to_string()).unwrap();
+    let server = Server::start(Vec::new());
+    let mut cmd = comment();
+    cmd.args(["github", "--repo", "acme/infra", "--pr", "7", "--dry-run"])
+        .args(["--api-url", &server.url])
+        .arg(&path);
+    let out = run(cmd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert_eq!(md.matches("<details>").count(), 1, "{md}");
+    assert_eq!(md.matches("</details>").count(), 1, "{md}");
+    assert_eq!(md.matches("</summary>").count(), 1, "{md}");
+    for bad in ["<img", "<script", "](javascript", "@octocat"] {
+        assert!(!md.contains(bad), "{bad} in {md}");
+    }
+    assert!(
+        md.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"),
+        "{md}"
+    );
+}
