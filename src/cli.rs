@@ -4,10 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use plancost::report::{self, Format};
-use plancost::{BreakdownOptions, Error, PriceOptions, pricing, terraform};
+use plancost::{BreakdownOptions, Error, PriceOptions, ci, pricing, terraform};
 
 #[derive(Parser)]
 #[command(
@@ -126,6 +126,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Post the report as a comment on a pull request (GitHub) or merge request (GitLab), or
+    /// update the one posted before.
+    Comment {
+        #[command(subcommand)]
+        platform: CommentPlatform,
+    },
     /// Manage price data.
     Prices {
         #[command(subcommand)]
@@ -211,6 +217,55 @@ enum PricesCommand {
         #[arg(long, env = "PLANCOST_PRICES")]
         prices: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum CommentPlatform {
+    /// A pull-request comment through GitHub's REST API (GitHub Enterprise with --api-url).
+    /// In GitHub Actions the repository, pull request and API come from the environment.
+    Github(CommentArgs),
+    /// A merge-request note through GitLab's REST API. In GitLab CI the project, merge
+    /// request and API come from CI_PROJECT_ID, CI_MERGE_REQUEST_IID and CI_API_V4_URL.
+    Gitlab(CommentArgs),
+}
+
+#[derive(Args)]
+struct CommentArgs {
+    /// A report written by `--format json` (breakdown, diff, merge or check).
+    report: PathBuf,
+    /// GitHub: owner/name (default GITHUB_REPOSITORY). GitLab: project id or path (default
+    /// CI_PROJECT_ID).
+    #[arg(long)]
+    repo: Option<String>,
+    /// Pull-request number or merge-request IID (default: GitHub's event file at
+    /// GITHUB_EVENT_PATH, or CI_MERGE_REQUEST_IID).
+    #[arg(long, visible_alias = "mr")]
+    pr: Option<u64>,
+    /// The API token (default GITHUB_TOKEN or GITLAB_TOKEN; the environment is safer, as
+    /// other users of the machine can see command lines).
+    #[arg(long)]
+    token: Option<String>,
+    /// The API's base URL (default GITHUB_API_URL or https://api.github.com; CI_API_V4_URL or
+    /// https://gitlab.com/api/v4).
+    #[arg(long)]
+    api_url: Option<String>,
+    /// update: edit plancost's comment in place; new: add one each run; delete-and-new: delete
+    /// the earlier ones, then add one.
+    #[arg(long, value_enum, default_value = "update")]
+    behavior: BehaviorArg,
+    /// Print the comment instead of posting it; sends nothing and needs no token.
+    #[arg(long)]
+    dry_run: bool,
+    /// Keep a separate comment per tag (e.g. one per project) on the same pull request.
+    #[arg(long)]
+    tag: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BehaviorArg {
+    Update,
+    New,
+    DeleteAndNew,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -441,6 +496,20 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             write_output(&text_of(&audit), out.as_ref())?;
             Ok(0)
         }
+        Command::Comment { platform } => {
+            let (platform, args) = match platform {
+                CommentPlatform::Github(args) => (ci::Platform::GitHub, args),
+                CommentPlatform::Gitlab(args) => (ci::Platform::GitLab, args),
+            };
+            if offline && !args.dry_run {
+                return Err(Error::Usage(
+                    "posting a comment needs the network, and --offline was given (--dry-run \
+                     prints the comment instead)"
+                        .into(),
+                ));
+            }
+            comment(platform, args, quiet)
+        }
         Command::Prices { command } => match command {
             PricesCommand::Import { paths, out, root } => {
                 let mut set = pricing::PriceSet::default();
@@ -553,6 +622,47 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             }
         },
     }
+}
+
+fn comment(platform: ci::Platform, args: CommentArgs, quiet: bool) -> Result<i32, Error> {
+    let run = ci::CommentRun {
+        platform,
+        report: args.report,
+        repo: args.repo,
+        number: args.pr,
+        token: args.token,
+        api_url: args.api_url,
+        behavior: match args.behavior {
+            BehaviorArg::Update => ci::Behavior::Update,
+            BehaviorArg::New => ci::Behavior::New,
+            BehaviorArg::DeleteAndNew => ci::Behavior::DeleteAndNew,
+        },
+        dry_run: args.dry_run,
+        tag: args.tag,
+    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let result = ci::comment(&run, &env)?;
+    if !quiet {
+        for note in &result.notes {
+            eprintln!("{note}");
+        }
+    }
+    match &result.outcome {
+        None => {
+            write_output(&result.body, None)?;
+            if !quiet {
+                let place = result.place.as_deref().unwrap_or("the pull request");
+                eprintln!("dry run: the comment above was not posted on {place}");
+            }
+        }
+        Some(outcome) => {
+            if !quiet {
+                let place = result.place.as_deref().unwrap_or("the pull request");
+                eprintln!("{}", outcome.describe(place));
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn print_warnings(quiet: bool, warnings: &[String]) {

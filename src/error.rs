@@ -1,7 +1,8 @@
 //! Errors of the library, each knowing the exit code the binary maps it to.
 //!
 //! The contract (DESIGN.md §3): `2` the input or invocation is wrong, `3` prices could not be
-//! obtained. Budget failures are not errors (they are a verdict), so they have no variant here.
+//! obtained, `4` a CI platform's API failed (`plancost comment`). Budget failures are not errors
+//! (they are a verdict), so they have no variant here.
 //! Messages name the file and, where the format has one, the line and column; they never quote
 //! input values, so a secret in a malformed file cannot leak through an error message.
 
@@ -36,6 +37,10 @@ pub enum Error {
     /// Price data could not be read or obtained and nothing could stand in for it.
     #[error("price data: {0}")]
     Prices(String),
+    /// A CI platform's API (GitHub, GitLab) failed or refused a request; nothing or not all of
+    /// a comment was posted. The message never contains the token.
+    #[error("{0}")]
+    Api(String),
 }
 
 impl Error {
@@ -86,6 +91,7 @@ impl Error {
         match self {
             Error::Input { .. } | Error::Usage(_) => 2,
             Error::Prices(_) => 3,
+            Error::Api(_) => 4,
         }
     }
 }

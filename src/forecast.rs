@@ -20,7 +20,7 @@ use crate::config;
 use crate::error::{Error, Result};
 use crate::estimate;
 use crate::model::Category;
-use crate::report::markdown::escape;
+use crate::report::comment_markdown::escape_markdown;
 use crate::report::table::clean;
 use crate::report::{PricesInfo, SCHEMA_VERSION, Status, money};
 
@@ -290,7 +290,7 @@ pub fn render_markdown(forecast: &Forecast) -> String {
     let mut out = String::from("## plancost: forecast\n\n");
     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|");
-    for row in rows(forecast, escape) {
+    for row in rows(forecast, escape_markdown) {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     if let Some(note) = footnote(forecast) {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod aws;
 pub mod budget;
 pub mod check;
+pub mod ci;
 pub mod config;
 pub mod diff;
 pub mod error;

@@ -2,9 +2,9 @@
 //! Every output format renders this one structure; `diff --compare-to`, `merge` and `comment`
 //! read it back from JSON.
 
+pub mod comment_markdown;
 pub mod diff_table;
 pub mod json;
-pub mod markdown;
 pub mod table;
 pub mod verdict;
 
@@ -230,6 +230,7 @@ fn usd() -> CheckUnit {
 pub enum Format {
     Table,
     Json,
+    /// Markdown for pull-request comments, under GitHub's comment size limit.
     Markdown,
 }
 
@@ -244,7 +245,9 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
             out
         }
         Format::Json => json::render(report),
-        Format::Markdown => markdown::render(report),
+        Format::Markdown => {
+            comment_markdown::render(report, &comment_markdown::CommentOptions::default())
+        }
     }
 }
 

@@ -335,19 +335,27 @@ fn markdown_carries_the_same_verdict() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let md = stdout(&out);
-    assert!(md.contains("**Budget: ❌ fail**"), "{md}");
+    // The project row: nothing before (a plan that creates it all), $1,359.1994 after.
+    assert!(
+        md.contains("| category\\-breach | $0.00 | $1,359.20 | +$1,359.20 | ❌ fail |"),
+        "{md}"
+    );
+    // The verdict: compute $1,359.1994 against $1,359 fails by $0.1994.
+    assert!(md.contains("#### Budget and policy: ❌ fail"), "{md}");
     assert!(
         md.contains(
-            "| category-breach | compute | $1,359.00 (warn > 90%) | $1,359.20 | -$0.20 | ❌ fail |"
+            "| category\\-breach / compute | $1,359.00 (warn > 90%) | $1,359.20 | ❌ fail |"
         ),
         "{md}"
     );
     assert!(
-        md.contains("| category-breach | $0.00 | $1,359.20 | +$1,359.20 | ❌ fail |"),
+        md.contains("| category\\-breach / total | $2,000.00 (warn > 90%) | $1,359.20 | ✅ ok |"),
         "{md}"
     );
     assert!(
-        md.contains("<details><summary>Resource breakdown: category-breach ($1,359.20)</summary>"),
+        md.contains(
+            "<details><summary>Cost change by resource: category-breach (5 resource(s))</summary>"
+        ),
         "{md}"
     );
 }
@@ -410,15 +418,21 @@ fn markdown_escapes_names_from_the_input() {
     ] {
         assert!(!md.contains(raw), "{raw:?} reaches the Markdown:\n{md}");
     }
-    // Rendered as text: the characters are there as references.
+    // Rendered as text: in table cells the characters are backslash-escaped, in HTML (the
+    // <summary>) they are character references.
+    assert!(md.contains("x\\|y &lt;img src\\=x"), "{md}");
     assert!(
         md.contains("x&#124;y &lt;img src=x onerror=alert(1)&gt;"),
         "{md}"
     );
-    // Each table row still has its six cells (no pipe escaped the cell).
+    // The verdict row keeps its four cells: the name's pipe is escaped, so it splits nothing.
     let row = md
         .lines()
-        .find(|l| l.contains("| total |"))
+        .find(|l| l.contains("/ total |"))
         .expect("verdict row");
-    assert_eq!(row.matches('|').count(), 7, "{row}");
+    let cell_pipes = row
+        .match_indices('|')
+        .filter(|(i, _)| !row[..*i].ends_with('\\'))
+        .count();
+    assert_eq!(cell_pipes, 5, "{row}");
 }
