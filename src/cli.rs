@@ -107,6 +107,8 @@ enum PricesCommand {
 enum FormatArg {
     Table,
     Json,
+    /// One self-contained HTML page with charts.
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -114,6 +116,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
         }
     }
 }

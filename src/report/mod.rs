@@ -3,6 +3,7 @@
 //! read it back from JSON.
 
 pub mod diff_table;
+pub mod html;
 pub mod json;
 pub mod table;
 
@@ -164,6 +165,8 @@ pub struct BudgetCheck {
 pub enum Format {
     Table,
     Json,
+    /// One self-contained HTML page with charts (`html.rs`).
+    Html,
 }
 
 /// Renders a report in `format`. `color` applies to terminal formats only.
@@ -171,6 +174,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
         Format::Table => table::render(report, color),
         Format::Json => json::render(report),
+        Format::Html => html::render(report),
     }
 }
 

@@ -4,6 +4,7 @@
 mod bad_input;
 mod diff;
 mod harness;
+mod html;
 mod prices;
 mod resources;
 mod secrets;
