@@ -5,6 +5,7 @@
 pub mod diff_table;
 pub mod html;
 pub mod json;
+pub mod mermaid;
 pub mod table;
 
 use std::collections::BTreeMap;
