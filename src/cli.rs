@@ -109,6 +109,8 @@ enum FormatArg {
     Json,
     /// One self-contained HTML page with charts.
     Html,
+    /// Infracost's JSON output (version 0.2), for existing policies and dashboards.
+    InfracostJson,
 }
 
 impl From<FormatArg> for Format {
@@ -117,6 +119,7 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Html => Format::Html,
+            FormatArg::InfracostJson => Format::InfracostJson,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod diff_table;
 pub mod html;
+pub mod infracost;
 pub mod json;
 pub mod mermaid;
 pub mod table;
@@ -168,6 +169,8 @@ pub enum Format {
     Json,
     /// One self-contained HTML page with charts (`html.rs`).
     Html,
+    /// Infracost's JSON output, version 0.2 (`infracost.rs`).
+    InfracostJson,
 }
 
 /// Renders a report in `format`. `color` applies to terminal formats only.
@@ -176,6 +179,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Table => table::render(report, color),
         Format::Json => json::render(report),
         Format::Html => html::render(report),
+        Format::InfracostJson => infracost::render(report),
     }
 }
 

@@ -5,6 +5,8 @@ mod bad_input;
 mod diff;
 mod harness;
 mod html;
+mod infracost;
+mod jsonschema;
 mod prices;
 mod resources;
 mod secrets;
