@@ -80,6 +80,13 @@ enum Command {
         #[command(subcommand)]
         command: PricesCommand,
     },
+    /// Print a shell completion script (e.g. `plancost completions bash > /etc/bash_completion.d/plancost`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `plancost man > plancost.1 && man ./plancost.1`.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -232,6 +239,25 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             let merged = plancost::diff::merge(read, plancost::time::now_rfc3339())?;
             let color = color && out.is_none();
             write_output(&report::render(&merged, format.into(), color), out.as_ref())?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "plancost",
+                &mut out,
+            );
+            write_output(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+            write_output(&String::from_utf8_lossy(&out), None)?;
             Ok(0)
         }
         Command::Prices { command } => match command {

@@ -2,6 +2,7 @@
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
 mod bad_input;
+mod completions;
 mod diff;
 mod harness;
 mod html;
