@@ -155,6 +155,40 @@ fn color_wanted(cli: &Cli) -> bool {
         && std::io::stdout().is_terminal()
 }
 
+/// The terminal's width when standard output is a terminal (a table written to a file or a
+/// pipe keeps its full width): `COLUMNS` when set, as the user's override, else the terminal's
+/// own size. Shells set `COLUMNS` without exporting it, so the size query is what usually
+/// answers.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .or_else(window_columns)
+}
+
+#[cfg(unix)]
+fn window_columns() -> Option<usize> {
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ on standard output writes one `winsize` into `size`, which lives for
+    // the whole call; on failure it writes nothing and returns -1.
+    let result = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+    (result == 0 && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+#[cfg(not(unix))]
+fn window_columns() -> Option<usize> {
+    None
+}
+
 fn env_region() -> Option<String> {
     ["AWS_REGION", "AWS_DEFAULT_REGION"]
         .iter()
@@ -187,7 +221,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             print_warnings(quiet, &outcome.warnings);
             let report = outcome.report;
             let color = color && out.is_none();
-            write_output(&report::render(&report, format.into(), color), out.as_ref())?;
+            let width = out.is_none().then(terminal_width).flatten();
+            write_output(
+                &report::render_for_terminal(&report, format.into(), color, width),
+                out.as_ref(),
+            )?;
             Ok(0)
         }
         Command::Diff {
@@ -218,7 +256,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             }
             let color = color && out.is_none();
             let text = match format {
-                FormatArg::Table => report::diff_table::render(&report, color),
+                FormatArg::Table => report::diff_table::render_fitted(
+                    &report,
+                    color,
+                    out.is_none().then(terminal_width).flatten(),
+                ),
                 other => report::render(&report, other.into(), color),
             };
             write_output(&text, out.as_ref())?;
@@ -238,7 +280,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             }
             let merged = plancost::diff::merge(read, plancost::time::now_rfc3339())?;
             let color = color && out.is_none();
-            write_output(&report::render(&merged, format.into(), color), out.as_ref())?;
+            let width = out.is_none().then(terminal_width).flatten();
+            write_output(
+                &report::render_for_terminal(&merged, format.into(), color, width),
+                out.as_ref(),
+            )?;
             Ok(0)
         }
         Command::Completions { shell } => {

@@ -183,6 +183,20 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     }
 }
 
+/// Renders a report for a terminal `width` columns wide (`None`: as wide as it needs). Only
+/// the table narrows, by wrapping names; other formats are the same as [`render`].
+pub fn render_for_terminal(
+    report: &Report,
+    format: Format,
+    color: bool,
+    width: Option<usize>,
+) -> String {
+    match format {
+        Format::Table => table::render_fitted(report, color, width),
+        other => render(report, other, color),
+    }
+}
+
 /// Money for people: rounded half away from zero to cents, with thousands separators.
 pub fn money(amount: Decimal) -> String {
     let rounded =

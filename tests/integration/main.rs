@@ -11,4 +11,5 @@ mod jsonschema;
 mod prices;
 mod resources;
 mod secrets;
+mod terminal;
 mod usage;
