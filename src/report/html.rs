@@ -917,14 +917,23 @@ fn resource_table(page: &mut String, report: &Report) {
                 signed_money(change)
             },
         );
-        let components: &[ComponentReport] =
-            if r.components.is_empty() && r.action == Action::Delete {
-                &r.past_components
-            } else {
-                &r.components
-            };
-        for c in components {
+        // The components now, then those the change removes (all of a deleted resource's),
+        // struck through: they are not in the total.
+        let gone: Vec<&ComponentReport> = r
+            .past_components
+            .iter()
+            .filter(|old| !r.components.iter().any(|c| c.name == old.name))
+            .collect();
+        let rows = r
+            .components
+            .iter()
+            .map(|c| (c, false))
+            .chain(gone.into_iter().map(|c| (c, true)));
+        for (c, was) in rows {
             let mut notes = String::new();
+            if was {
+                notes.push_str("<div class=\"note\">before the change; removed</div>");
+            }
             for note in &c.notes {
                 let _ = write!(notes, "<div class=\"note\">{}</div>", escape(note));
             }
@@ -943,9 +952,10 @@ fn resource_table(page: &mut String, report: &Report) {
             }
             let _ = writeln!(
                 page,
-                "<tr class=\"component\"><td class=\"name\">{}{notes}</td><td></td>\
+                "<tr class=\"component{}\"><td class=\"name\"><span class=\"cname\">{}</span>{notes}</td><td></td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td></td><td class=\"source\">{}</td></tr>",
+                if was { " was" } else { "" },
                 escape(&c.name),
                 quantity_text(c),
                 c.unit_price
@@ -1143,6 +1153,8 @@ tr.resource th{font-weight:500}
 tr.resource .cost{font-weight:650}
 tr.component td{border-bottom-color:transparent;font-size:.85rem}
 tr.component td.name{padding-left:26px}
+tr.was td{color:var(--muted)}
+tr.was .cname,tr.was td.num{text-decoration:line-through}
 tbody.res{border-bottom:1px solid var(--line)}
 .source{font-size:.75rem;max-width:360px;overflow-wrap:anywhere}
 .note{font-size:.78rem}
@@ -1165,6 +1177,7 @@ summary{cursor:pointer}
  :root{--fg:#000;--bg:#fff;--panel:#f4f4f4}
  header,main,footer{max-width:none;padding:0}
  .controls{display:none!important}
+ th[aria-sort]::after{content:none!important}
  thead th{position:static}
  figure,.card,tbody.res,svg{break-inside:avoid}
  .charts{grid-template-columns:1fr 1fr}
@@ -1416,6 +1429,22 @@ mod tests {
         assert!(page.contains("GPU nodes &lt;by month&gt;"));
         // 1541.04 − 1227 = 314.04
         assert!(page.contains("+$314.04"));
+    }
+
+    #[test]
+    fn removed_components_are_struck_through_and_not_counted() {
+        let mut report = report_with("aws_instance.old", "Instance usage");
+        let r = &mut report.projects[0].resources[0];
+        r.action = Action::Delete;
+        r.past_components = std::mem::take(&mut r.components);
+        r.past_monthly_cost = r.monthly_cost;
+        r.monthly_cost = Decimal::ZERO;
+        let page = render(&report);
+        assert!(page.contains("<tr class=\"component was\">"));
+        assert!(page.contains("before the change; removed"));
+        assert!(page.contains("data-cost=\"0\""));
+        // 0 − 73 = −73
+        assert!(page.contains("data-change=\"-73\""));
     }
 
     #[test]
