@@ -137,6 +137,13 @@ enum Command {
         #[command(subcommand)]
         command: PricesCommand,
     },
+    /// Print a shell completion script (e.g. `plancost completions bash > /etc/bash_completion.d/plancost`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `plancost man > plancost.1 && man ./plancost.1`.
+    Man,
 }
 
 /// Where the configuration and prices come from.
@@ -273,6 +280,10 @@ enum FormatArg {
     Table,
     Json,
     Markdown,
+    /// One self-contained HTML page with charts.
+    Html,
+    /// Infracost's JSON output (version 0.2), for existing policies and dashboards.
+    InfracostJson,
 }
 
 impl From<FormatArg> for Format {
@@ -281,6 +292,8 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::InfracostJson => Format::InfracostJson,
         }
     }
 }
@@ -315,6 +328,40 @@ fn load_options() -> terraform::LoadOptions {
         env_region: env_region(),
         env_tf_vars: terraform::hcl::HclOptions::tf_vars_from_env(std::env::vars()),
     }
+}
+
+/// The terminal's width when standard output is a terminal (a table written to a file or a
+/// pipe keeps its full width): `COLUMNS` when set, as the user's override, else the terminal's
+/// own size. Shells set `COLUMNS` without exporting it, so the size query is what usually
+/// answers.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .or_else(window_columns)
+}
+
+#[cfg(unix)]
+fn window_columns() -> Option<usize> {
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ on standard output writes one `winsize` into `size`, which lives for
+    // the whole call; on failure it writes nothing and returns -1.
+    let result = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+    (result == 0 && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+#[cfg(not(unix))]
+fn window_columns() -> Option<usize> {
+    None
 }
 
 fn env_region() -> Option<String> {
@@ -382,7 +429,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             print_warnings(quiet, &outcome.warnings);
             let report = outcome.report;
             let color = color && out.is_none();
-            write_output(&report::render(&report, format.into(), color), out.as_ref())?;
+            let width = out.is_none().then(terminal_width).flatten();
+            write_output(
+                &report::render_for_terminal(&report, format.into(), color, width),
+                out.as_ref(),
+            )?;
             Ok(0)
         }
         Command::Diff {
@@ -414,7 +465,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             }
             let color = color && out.is_none();
             let text = match format {
-                FormatArg::Table => report::diff_table::render(&report, color),
+                FormatArg::Table => report::diff_table::render_fitted(
+                    &report,
+                    color,
+                    out.is_none().then(terminal_width).flatten(),
+                ),
                 other => report::render(&report, other.into(), color),
             };
             write_output(&text, out.as_ref())?;
@@ -434,7 +489,30 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             }
             let merged = plancost::diff::merge(read, plancost::time::now_rfc3339())?;
             let color = color && out.is_none();
-            write_output(&report::render(&merged, format.into(), color), out.as_ref())?;
+            let width = out.is_none().then(terminal_width).flatten();
+            write_output(
+                &report::render_for_terminal(&merged, format.into(), color, width),
+                out.as_ref(),
+            )?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "plancost",
+                &mut out,
+            );
+            write_output(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Error::Usage(format!("cannot render the manual page: {e}")))?;
+            write_output(&String::from_utf8_lossy(&out), None)?;
             Ok(0)
         }
         Command::Check {
@@ -460,14 +538,25 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             format,
             out,
         } => {
-            let (forecast, warnings) = plancost::forecast::forecast(
-                &config.options(Vec::new(), cache_dir(&cli_cache_dir)),
-            )?;
+            let options = config.options(Vec::new(), cache_dir(&cli_cache_dir));
+            let (forecast, warnings) = plancost::forecast::forecast(&options)?;
             print_warnings(quiet, &warnings);
             let text = match format {
                 FormatArg::Table => plancost::forecast::render_table(&forecast),
                 FormatArg::Json => plancost::forecast::render_json(&forecast),
                 FormatArg::Markdown => plancost::forecast::render_markdown(&forecast),
+                // The page shows the projects as `check` prices them, with the scenarios as a
+                // line against the estimate.
+                FormatArg::Html => {
+                    let checked = plancost::check::check(&options)?;
+                    let series = plancost::forecast::html_series(&forecast);
+                    report::html::render_with_forecast(&checked.report, Some(&series))
+                }
+                FormatArg::InfracostJson => {
+                    return Err(Error::Usage(
+                        "forecast writes --format table, json, markdown or html".into(),
+                    ));
+                }
             };
             write_output(&text, out.as_ref())?;
             Ok(plancost::forecast::exit_code(&forecast))
@@ -484,7 +573,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             let text_of = match format {
                 FormatArg::Table => plancost::audit::render_table,
                 FormatArg::Json => plancost::audit::render_json,
-                FormatArg::Markdown => {
+                FormatArg::Markdown | FormatArg::Html | FormatArg::InfracostJson => {
                     return Err(Error::Usage("audit writes --format table or json".into()));
                 }
             };

@@ -298,3 +298,21 @@ pub fn render_markdown(forecast: &Forecast) -> String {
     }
     out
 }
+
+/// The scenarios that carry an estimate, as the HTML report's forecast line.
+pub fn html_series(forecast: &Forecast) -> crate::report::html::Forecast {
+    crate::report::html::Forecast {
+        title: "Growth scenarios: plancost against the estimate".to_string(),
+        points: forecast
+            .scenarios
+            .iter()
+            .filter_map(|s| {
+                Some(crate::report::html::ForecastPoint {
+                    label: s.name.clone(),
+                    estimate: s.estimate?,
+                    plancost: s.monthly_cost,
+                })
+            })
+            .collect(),
+    }
+}

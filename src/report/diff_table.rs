@@ -8,17 +8,16 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
-use super::table::clean;
+use super::table::{change_color, clean, fit_width, paint};
 use super::{ComponentReport, Report, money};
 
 pub fn render(report: &Report, color: bool) -> String {
-    let bold = |s: &str| {
-        if color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    render_fitted(report, color, None)
+}
+
+/// The view fitted to a terminal `width` columns wide: only names wrap, never money.
+pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> String {
+    let bold = |s: &str| paint(color, "1", s);
     let mut out = String::new();
     for project in &report.projects {
         out.push_str(&bold(&format!(
@@ -38,7 +37,9 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         let mut builder = Builder::default();
         builder.push_record(["Resource / component", "Before", "After", "Change"]);
+        let mut names = vec!["Resource / component".to_string()];
         for r in changed {
+            names.push(format!("{} ({})", clean(&r.address), r.action.as_str()));
             builder.push_record([
                 format!("{} ({})", clean(&r.address), r.action.as_str()),
                 money(r.past_monthly_cost),
@@ -46,6 +47,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 signed(r.monthly_cost - r.past_monthly_cost),
             ]);
             for (name, before, after) in component_changes(&r.past_components, &r.components) {
+                names.push(format!("  {}", clean(name)));
                 builder.push_record([
                     format!("  {}", clean(name)),
                     before.map(money).unwrap_or_else(|| "-".into()),
@@ -58,19 +60,25 @@ pub fn render(report: &Report, color: bool) -> String {
         table
             .with(Style::rounded())
             .modify(Columns::new(1..4), Alignment::right());
+        fit_width(&mut table, &names, width);
         out.push_str(&table.to_string());
         out.push('\n');
         out.push_str(&format!(
             "\nMonthly cost: {} → {} ({}{})\n",
             money(project.past_total_monthly_cost),
             money(project.total_monthly_cost),
-            signed(project.diff_monthly_cost),
+            change_color(
+                color,
+                project.diff_monthly_cost,
+                &signed(project.diff_monthly_cost)
+            ),
             percent(project.diff_monthly_cost, project.past_total_monthly_cost)
         ));
         let unpriced_changes: Vec<_> = project.unpriced.iter().filter(|u| u.changed).collect();
         if !unpriced_changes.is_empty() {
             out.push_str(&format!(
-                "\nINCOMPLETE: {} changed component(s) could not be priced; their change is not in the figures above:\n",
+                "\n{}: {} changed component(s) could not be priced; their change is not in the figures above:\n",
+                paint(color, "1;31", "INCOMPLETE"),
                 unpriced_changes.len()
             ));
             for u in unpriced_changes {

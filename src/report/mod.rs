@@ -4,7 +4,10 @@
 
 pub mod comment_markdown;
 pub mod diff_table;
+pub mod html;
+pub mod infracost;
 pub mod json;
+pub mod mermaid;
 pub mod table;
 pub mod verdict;
 
@@ -232,22 +235,42 @@ pub enum Format {
     Json,
     /// Markdown for pull-request comments, under GitHub's comment size limit.
     Markdown,
+    /// One self-contained HTML page with charts (`html.rs`).
+    Html,
+    /// Infracost's JSON output, version 0.2 (`infracost.rs`).
+    InfracostJson,
 }
 
 /// Renders a report in `format`. `color` applies to terminal formats only.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
+        Format::Table => render_for_terminal(report, format, color, None),
+        Format::Json => json::render(report),
+        Format::Markdown => {
+            comment_markdown::render(report, &comment_markdown::CommentOptions::default())
+        }
+        Format::Html => html::render(report),
+        Format::InfracostJson => infracost::render(report),
+    }
+}
+
+/// Renders a report for a terminal `width` columns wide (`None`: as wide as it needs). Only
+/// the table narrows, by wrapping names; other formats are the same as [`render`].
+pub fn render_for_terminal(
+    report: &Report,
+    format: Format,
+    color: bool,
+    width: Option<usize>,
+) -> String {
+    match format {
         Format::Table => {
-            let mut out = table::render(report, color);
+            let mut out = table::render_fitted(report, color, width);
             if let Some(budget) = &report.budget {
                 out.push_str(&verdict::render(budget, color));
             }
             out
         }
-        Format::Json => json::render(report),
-        Format::Markdown => {
-            comment_markdown::render(report, &comment_markdown::CommentOptions::default())
-        }
+        other => render(report, other, color),
     }
 }
 
@@ -270,6 +293,22 @@ pub fn money(amount: Decimal) -> String {
         ""
     };
     format!("{sign}${grouped}.{frac}")
+}
+
+impl BudgetCheck {
+    /// A check in dollars, outside any warning band: for hand-made reports (tests, tools).
+    pub fn usd(project: &str, name: &str, limit: Decimal, actual: Decimal, status: Status) -> Self {
+        BudgetCheck {
+            project: project.to_string(),
+            name: name.to_string(),
+            unit: CheckUnit::Usd,
+            limit,
+            actual,
+            headroom: limit - actual,
+            warn_above: None,
+            status,
+        }
+    }
 }
 
 impl ProjectReport {

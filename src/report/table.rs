@@ -3,20 +3,20 @@
 //! and what that means for the total), what was skipped, and where the prices came from.
 
 use rust_decimal::Decimal;
+use tabled::Table;
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
-use tabled::settings::{Alignment, Style};
+use tabled::settings::{Alignment, Style, Width};
 
 use super::{Report, money};
 
 pub fn render(report: &Report, color: bool) -> String {
-    let bold = |s: &str| {
-        if color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    render_fitted(report, color, None)
+}
+
+/// The table fitted to a terminal `width` columns wide (see [`fit_width`]).
+pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> String {
+    let bold = |s: &str| paint(color, "1", s);
     let mut out = String::new();
     for project in &report.projects {
         out.push_str(&bold(&format!(
@@ -26,6 +26,7 @@ pub fn render(report: &Report, color: bool) -> String {
         )));
         out.push_str("\n\n");
         let mut builder = Builder::default();
+        let mut names = vec!["Resource / component".to_string()];
         builder.push_record([
             "Resource / component",
             "Quantity",
@@ -38,6 +39,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 "no-op" => String::new(),
                 a => format!(" ({a})"),
             };
+            names.push(format!("{}{action}", clean(&r.address)));
             builder.push_record([
                 format!("{}{action}", clean(&r.address)),
                 String::new(),
@@ -48,6 +50,7 @@ pub fn render(report: &Report, color: bool) -> String {
             let count = r.components.len();
             for (i, c) in r.components.iter().enumerate() {
                 let branch = if i + 1 == count { "└─" } else { "├─" };
+                names.push(format!(" {branch} {}", clean(&c.name)));
                 let cost = match (c.unit_price, c.monthly_cost) {
                     (None, _) => "not priced".to_string(),
                     (Some(_), None) => "depends on usage".to_string(),
@@ -63,6 +66,7 @@ pub fn render(report: &Report, color: bool) -> String {
                     cost,
                 ]);
                 for note in &c.notes {
+                    names.push(format!("     note: {}", clean(note)));
                     builder.push_record([
                         format!("     note: {}", clean(note)),
                         String::new(),
@@ -78,6 +82,7 @@ pub fn render(report: &Report, color: bool) -> String {
             .with(Style::rounded())
             .modify(Columns::new(1..2), Alignment::right())
             .modify(Columns::new(3..5), Alignment::right());
+        fit_width(&mut table, &names, width);
         out.push_str(&table.to_string());
         out.push('\n');
 
@@ -92,14 +97,19 @@ pub fn render(report: &Report, color: bool) -> String {
             out.push_str(&format!(
                 "Before the plan: {}   change: {}\n",
                 money(project.past_total_monthly_cost),
-                signed(project.diff_monthly_cost)
+                change_color(
+                    color,
+                    project.diff_monthly_cost,
+                    &signed(project.diff_monthly_cost)
+                )
             ));
         }
         let (waiting, missing): (Vec<_>, Vec<_>) =
             project.unpriced.iter().partition(|u| u.usage_missing);
         if !missing.is_empty() {
             out.push_str(&format!(
-                "\nINCOMPLETE: {} component(s) could not be priced and are NOT included in the total above:\n",
+                "\n{}: {} component(s) could not be priced and are NOT included in the total above:\n",
+                paint(color, "1;31", "INCOMPLETE"),
                 missing.len()
             ));
             for u in missing {
@@ -204,6 +214,48 @@ fn quantity(q: Decimal) -> String {
 
 fn unit_price(p: Decimal) -> String {
     format!("${}", p.normalize())
+}
+
+/// The narrowest the name column gets: below this, addresses become unreadable and the table
+/// is better left wider than the terminal.
+const MIN_NAME_WIDTH: usize = 24;
+
+/// Narrows the first column (resource and component names, wrapped at word boundaries) so the
+/// table fits `width`. Only names wrap: money, quantities and prices are never wrapped or cut,
+/// so a terminal too narrow for them gets a table wider than itself.
+pub fn fit_width(table: &mut Table, names: &[String], width: Option<usize>) {
+    let Some(width) = width else {
+        return;
+    };
+    let total = table.total_width();
+    if total <= width {
+        return;
+    }
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let target = longest.saturating_sub(total - width).max(MIN_NAME_WIDTH);
+    if target < longest {
+        table.modify(Columns::first(), Width::wrap(target).keep_words(true));
+    }
+}
+
+/// `text` in an ANSI style (`1` bold, `31` red, `32` green) when colour is on.
+pub fn paint(color: bool, style: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{style}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A cost change in red when it goes up and green when it goes down.
+pub fn change_color(color: bool, change: Decimal, text: &str) -> String {
+    if change > Decimal::ZERO {
+        paint(color, "31", text)
+    } else if change < Decimal::ZERO {
+        paint(color, "32", text)
+    } else {
+        text.to_string()
+    }
 }
 
 fn signed(d: Decimal) -> String {
