@@ -266,6 +266,9 @@ struct CommentArgs {
     /// Keep a separate comment per tag (e.g. one per project) on the same pull request.
     #[arg(long)]
     tag: Option<String>,
+    /// Add a Mermaid pie chart of cost by category (GitHub and GitLab draw it).
+    #[arg(long)]
+    chart: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -728,6 +731,7 @@ fn comment(platform: ci::Platform, args: CommentArgs, quiet: bool) -> Result<i32
         },
         dry_run: args.dry_run,
         tag: args.tag,
+        chart: args.chart,
     };
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let result = ci::comment(&run, &env)?;

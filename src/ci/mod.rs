@@ -247,6 +247,8 @@ pub struct CommentRun {
     pub behavior: Behavior,
     pub dry_run: bool,
     pub tag: Option<String>,
+    /// Add a Mermaid chart of cost by category (both platforms draw Mermaid).
+    pub chart: bool,
 }
 
 /// Written by hand so that the token never shows in a debug print.
@@ -262,6 +264,7 @@ impl std::fmt::Debug for CommentRun {
             .field("behavior", &self.behavior)
             .field("dry_run", &self.dry_run)
             .field("tag", &self.tag)
+            .field("chart", &self.chart)
             .finish()
     }
 }
@@ -293,6 +296,7 @@ pub fn comment(run: &CommentRun, env: &dyn Fn(&str) -> Option<String>) -> Result
         &CommentOptions {
             max_chars,
             marker: Some(marker.line()),
+            chart: run.chart,
         },
     );
     let mut notes = Vec::new();

@@ -35,6 +35,9 @@ pub struct CommentOptions {
     /// A first line the body starts with (the hidden marker of `plancost comment`). It is
     /// written as given: the caller builds it from validated parts.
     pub marker: Option<String>,
+    /// A Mermaid pie of cost by category after the projects table: GitHub and GitLab draw it;
+    /// other platforms show its source, so it is off unless asked for.
+    pub chart: bool,
 }
 
 impl Default for CommentOptions {
@@ -42,6 +45,7 @@ impl Default for CommentOptions {
         CommentOptions {
             max_chars: GITHUB_COMMENT_LIMIT,
             marker: None,
+            chart: false,
         }
     }
 }
@@ -88,6 +92,14 @@ fn render_at(report: &Report, options: &CommentOptions, detail: Detail) -> Strin
     }
     headline(&mut out, report);
     projects_table(&mut out, report);
+    if options.chart {
+        // Only category names and amounts go into the chart: nothing from the input.
+        let chart = super::mermaid::mermaid_cost_by_category(report);
+        if !chart.is_empty() {
+            out.push_str(&chart);
+            out.push('\n');
+        }
+    }
     if let Some(budget) = &report.budget {
         budget_section(&mut out, budget);
     }
@@ -585,6 +597,36 @@ pub fn escape_html(text: &str) -> String {
 }
 
 #[cfg(test)]
+mod chart_tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_is_added_only_when_asked_for() {
+        let plan =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tf/eks/plan.json");
+        let report = crate::breakdown(&crate::BreakdownOptions {
+            paths: vec![plan],
+            generated_at: Some("2026-11-27T09:30:00Z".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .report;
+        let plain = render(&report, &CommentOptions::default());
+        assert!(!plain.contains("```mermaid"));
+        let with_chart = render(
+            &report,
+            &CommentOptions {
+                chart: true,
+                ..Default::default()
+            },
+        );
+        assert!(with_chart.contains("```mermaid"), "{with_chart}");
+        // fixtures/tf/eks is all compute: $1,359.1994, drawn to the cent.
+        assert!(with_chart.contains("\"compute\" : 1359.20"), "{with_chart}");
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Action, Category};
@@ -926,12 +968,14 @@ mod tests {
             &CommentOptions {
                 max_chars: usize::MAX,
                 marker: None,
+                chart: false,
             },
         );
         assert!(full.chars().count() > GITHUB_COMMENT_LIMIT);
         let options = CommentOptions {
             max_chars: GITHUB_COMMENT_LIMIT,
             marker: Some("<!-- plancost-comment generated_at=2026-11-27T09:30:00Z -->".into()),
+            chart: false,
         };
         let body = render(&r, &options);
         assert!(body.chars().count() <= GITHUB_COMMENT_LIMIT);
@@ -948,6 +992,7 @@ mod tests {
             &CommentOptions {
                 max_chars: 100,
                 marker: None,
+                chart: false,
             },
         );
         assert!(tiny.contains("| big | $0.00 | $2,000.00 | +$2,000.00 |"));
