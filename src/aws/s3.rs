@@ -333,21 +333,35 @@ pub fn aws_s3_bucket(resource: &Resource, ctx: &Context) -> Mapping {
                 query,
             ));
         }
-        components.push(request(
-            region,
-            format!("{label} PUT, COPY, POST, LIST requests"),
-            get("monthly_tier_1_requests"),
-            class.tier_1,
-        ));
-        components.push(request(
-            region,
-            format!("{label} GET, SELECT, and all other requests"),
-            get("monthly_tier_2_requests"),
-            class.tier_2,
-        ));
+        // Standard's requests are listed even without usage ("depends on usage"): every bucket
+        // has them. Another class's requests, like its retrievals, only when the usage file
+        // counts them: a lifecycle rule alone says nothing of how many objects move.
+        let standard = class.usage_key == "standard";
+        for (kind, key, price) in [
+            (
+                "PUT, COPY, POST, LIST",
+                "monthly_tier_1_requests",
+                class.tier_1,
+            ),
+            (
+                "GET, SELECT, and all other",
+                "monthly_tier_2_requests",
+                class.tier_2,
+            ),
+        ] {
+            let q = get(key);
+            if standard || q.is_some() {
+                components.push(request(
+                    region,
+                    format!("{label} {kind} requests"),
+                    q,
+                    price,
+                ));
+            }
+        }
         if let Some(transition) = class.transition {
             let q = get("monthly_lifecycle_transition_requests");
-            if transitioned || q.is_some() {
+            if q.is_some() {
                 components.push(request(
                     region,
                     format!("{label} lifecycle transition requests"),

@@ -55,13 +55,15 @@ fn phase2_cloudwatch_and_secrets() {
     let app = "module.eks.aws_cloudwatch_log_group.application";
     assert_component(&r, app, "Data ingested (Standard)", "0.50", "45"); // 90 GB × $0.50
     assert_component(&r, app, "Archival storage", "0.03", "2.7"); // 90 GB × $0.03
-    assert_component(&r, app, "Custom metrics", "0.30", "60"); // 200 × $0.30 (first tier)
+    // 200 metrics + Container Insights' 50 (published as custom metrics), 250 × $0.30 (first
+    // tier) = $75.
+    assert_component(&r, app, "Custom metrics", "0.30", "75");
     assert!(depends_on_usage(&r, app, "Insights queries data scanned"));
     let cluster = "module.eks.aws_cloudwatch_log_group.cluster";
     assert_component(&r, cluster, "Data ingested (Standard)", "0.50", "5"); // 10 × $0.50
     assert_component(&r, cluster, "Archival storage", "0.03", "0.3"); // 10 × $0.03
-    // 5 + (45 + 2.7 + 60) + (5 + 0.3) = 118
-    assert_eq!(money(&project(&r)["categories"]["monitoring"]), dec("118"));
+    // 5 + (45 + 2.7 + 75) + (5 + 0.3) = 133
+    assert_eq!(money(&project(&r)["categories"]["monitoring"]), dec("133"));
 
     // A secret: $0.40, plus 5,000 API calls × $0.000005 ($0.05 per 10k) = $0.025.
     assert_component(&r, SECRET, "Secret", "0.40", "0.4");
@@ -71,13 +73,29 @@ fn phase2_cloudwatch_and_secrets() {
 }
 
 #[test]
-fn phase2_eks_is_in_standard_support_and_container_insights_is_unpriced() {
+fn phase2_eks_is_in_standard_support_and_nothing_is_unpriced() {
     let r = phase(2);
     let eks = "module.eks.aws_eks_cluster.this";
     // 1.35 is in standard support on 2026-11-27: $0.10 × 730 = $73 and no surcharge.
     assert_component(&r, eks, "EKS cluster", "0.10", "73");
     assert!(!component_names(&r, eks).contains(&"EKS extended support".to_string()));
-    // Container Insights: 50 containers from the usage file, but AWS bills per observation.
+    // The reference usage file counts Container Insights as custom metrics (above): the
+    // cluster carries no Container Insights line and nothing of phase 2 is unpriced.
+    assert!(
+        !component_names(&r, eks)
+            .iter()
+            .any(|n| n.starts_with("Container Insights"))
+    );
+    assert!(
+        project(&r)["unpriced"].as_array().unwrap().is_empty(),
+        "{}",
+        project(&r)["unpriced"]
+    );
+    // Given as containers instead, the line is there, unpriced: AWS bills per observation.
+    let r = breakdown_with_usage(
+        "infra/phase2/plan.json",
+        "fixtures/usage/container-insights.yml",
+    );
     let reason = unpriced_reason(&r, eks, "Container Insights").expect("unpriced");
     assert!(reason.contains("per observation"), "{reason}");
     assert_eq!(
