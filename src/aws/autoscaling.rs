@@ -148,6 +148,24 @@ fn split(count: Decimal, base: Decimal, percentage: Decimal) -> Split {
 pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
     let region = &resource.region;
     let mut notes = Vec::new();
+    let from_usage = usage::decimal(&ctx.usage, "instances").is_some();
+    if let Some(unit @ ("vcpu" | "memory-mib")) = resource.str("desired_capacity_type") {
+        if !from_usage {
+            // The capacities count vCPUs or MiB of memory, and how many instances that makes
+            // depends on the instance types' sizes, which the price data does not carry.
+            return Mapping::Priced {
+                category: Category::Compute,
+                components: vec![CostComponent::unavailable(
+                    "Instance usage",
+                    "hours",
+                    Quantity::Usage(None),
+                    format!(
+                        "desired_capacity_type = \"{unit}\": the group's capacity is counted in {unit}, not instances; give `instances` in the usage file"
+                    ),
+                )],
+            };
+        }
+    }
     let count = instance_count(resource, ctx, &mut notes);
     let hours = ec2::monthly_hours(ctx);
     let spot_override = usage::decimal(&ctx.usage, "spot_price_hourly");
@@ -166,6 +184,24 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
             })
     };
 
+    // Attribute-based instance type selection: AWS picks the types at launch from the
+    // requirements (ignoring the template's type), so no type can be priced.
+    if resource
+        .get(&format!(
+            "{policy}.launch_template.0.override.0.instance_requirements.0"
+        ))
+        .is_some()
+    {
+        return Mapping::Priced {
+            category: Category::Compute,
+            components: vec![CostComponent::unavailable(
+                "Instance usage (attribute-based instance types)",
+                "hours",
+                Quantity::Known(count * hours),
+                "the overrides give instance requirements, not instance types: AWS chooses the types at launch",
+            )],
+        };
+    }
     // The instance type: the first override of a mixed instances policy, else the template's
     // or configuration's own.
     let first_override = resource.str(&format!(
@@ -189,6 +225,8 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
     let tenancy = launch.map_or(Tenancy::Shared, Launch::tenancy);
 
     let mut components = Vec::new();
+    // Instances running: the count, unless weights make the count units of capacity.
+    let mut instances = count;
     if mixed {
         let overrides = resource
             .get(&format!("{policy}.launch_template.0.override"))
@@ -204,8 +242,42 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
                 "{distribution}.on_demand_percentage_above_base_capacity"
             ))
             .unwrap_or(Decimal::ONE_HUNDRED);
-        let Split { on_demand, spot } = split(count, base, percentage);
+        let units = split(count, base, percentage);
         let mut type_note = Vec::new();
+        // With weights, the capacities (desired, min, base) count units, and each instance of
+        // the override counts `weighted_capacity` units: AWS launches enough instances to
+        // cover the units, so a fraction is a whole instance more. The usage file's
+        // `instances` already counts instances.
+        let weight = resource
+            .decimal(&format!(
+                "{policy}.launch_template.0.override.0.weighted_capacity"
+            ))
+            .filter(|w| *w > Decimal::ZERO && *w != Decimal::ONE && !from_usage);
+        let what = if weight.is_some() {
+            "capacity units"
+        } else {
+            "instances"
+        };
+        let split_note = format!(
+            "mixed instances policy: {count} {what} = {} on demand (base {} + {}% of the rest, rounded up as AWS does) and {} spot",
+            units.on_demand,
+            base.normalize(),
+            percentage.normalize(),
+            units.spot
+        );
+        let (on_demand, spot) = match weight {
+            Some(w) => {
+                let on_demand = (units.on_demand / w).ceil();
+                let spot = (units.spot / w).ceil();
+                type_note.push(format!(
+                    "weighted capacity: each {instance_type} counts {} units, so {on_demand} on-demand and {spot} spot instances (rounded up)",
+                    w.normalize()
+                ));
+                (on_demand, spot)
+            }
+            None => (units.on_demand, units.spot),
+        };
+        instances = on_demand + spot;
         if overrides > 1 {
             // AWS's on-demand allocation without instance requirements is "prioritized": the
             // first override is launched first. Spot allocation spreads over the pools, which
@@ -214,11 +286,6 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
                 "{overrides} instance types allowed (overrides); priced as the first, {instance_type}, which AWS's prioritized on-demand allocation launches first"
             ));
         }
-        let split_note = format!(
-            "mixed instances policy: {count} instances = {on_demand} on demand (base {} + {}% of the rest, rounded up as AWS does) and {spot} spot",
-            base.normalize(),
-            percentage.normalize()
-        );
         if on_demand > Decimal::ZERO || spot == Decimal::ZERO {
             let mut line = ec2::instance_hours_by_tenancy(
                 region,
@@ -273,7 +340,7 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
     }
 
     if let Some(launch) = launch {
-        components.extend(launch.volumes(region, count));
+        components.extend(launch.volumes(region, instances));
         let credits_from = match launch {
             Launch::Template(t) => t,
             Launch::Configuration(c) => c,
@@ -283,13 +350,13 @@ pub fn aws_autoscaling_group(resource: &Resource, ctx: &Context) -> Mapping {
             region,
             instance_type,
             ctx,
-            count,
+            instances,
         ));
-        if launch.monitoring() && count > Decimal::ZERO {
-            components.push(ec2::detailed_monitoring(region, count));
+        if launch.monitoring() && instances > Decimal::ZERO {
+            components.push(ec2::detailed_monitoring(region, instances));
         }
         if launch.public_ipv4() {
-            let mut line = super::vpc::public_ipv4(region, true, count * hours);
+            let mut line = super::vpc::public_ipv4(region, true, instances * hours);
             line.name = "Public IPv4 addresses (in use, one per instance)".into();
             components.push(line);
         }

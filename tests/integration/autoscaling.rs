@@ -208,8 +208,40 @@ fn a_mixed_instances_policy_splits_on_demand_and_spot_as_aws_does() {
         "248.2",
     );
     assert_eq!(resource_cost(&r, default), dec("251.4"));
-    // 813.312 + 76.2816 + 251.4 = 1,140.9936
-    assert_eq!(money(&project(&r)["total_monthly_cost"]), dec("1140.9936"));
+
+    // Weighted overrides: 10 units, 50% on demand → 5 units each; m5.large counts 2 units, so
+    // ceil(5 / 2) = 3 on-demand and 3 spot instances. 3 × 730 = 2,190 h × $0.096 = $210.24;
+    // 2,190 h × $0.03264 = $71.4816; 6 × 20 GB gp3 × $0.08 = $9.60.
+    let weighted = "aws_autoscaling_group.weighted";
+    assert_component(
+        &r,
+        weighted,
+        "Instance usage (Linux/UNIX, on-demand, m5.large)",
+        "0.096",
+        "210.24",
+    );
+    assert_component(
+        &r,
+        weighted,
+        "Instance usage (Linux/UNIX, spot, m5.large)",
+        "0.03264",
+        "71.4816",
+    );
+    assert_component(&r, weighted, "Block device (gp3, 20 GB)", "0.08", "9.6");
+    assert!(note_of(&r, weighted, "Instance usage (Linux/UNIX, spot").contains("counts 2 units"));
+    assert_eq!(resource_cost(&r, weighted), dec("291.3216"));
+
+    // Capacity in vCPUs: the number of instances is not known; unpriced, with the reason.
+    let by_vcpu = "aws_autoscaling_group.by_vcpu";
+    let reason = unpriced_reason(&r, by_vcpu, "Instance usage").unwrap_or_default();
+    assert!(
+        reason.contains("desired_capacity_type = \"vcpu\""),
+        "{reason:?}"
+    );
+    assert_eq!(resource_cost(&r, by_vcpu), dec("0"));
+
+    // 813.312 + 76.2816 + 251.4 + 291.3216 = 1,432.3152
+    assert_eq!(money(&project(&r)["total_monthly_cost"]), dec("1432.3152"));
 }
 
 #[test]
@@ -243,6 +275,15 @@ fn usage_instances_and_spot_price_override_the_group() {
         "0.04",
         "12",
     );
+    // With `instances`, a group counted in vCPUs is still unpriced: its overrides name no
+    // instance type (attribute-based selection), and the template's type is not what AWS uses.
+    let reason = unpriced_reason(
+        &r,
+        "aws_autoscaling_group.by_vcpu",
+        "Instance usage (attribute-based instance types)",
+    )
+    .unwrap_or_default();
+    assert!(reason.contains("instance requirements"), "{reason:?}");
 }
 
 #[test]
