@@ -122,13 +122,19 @@ fn a_group_is_priced_from_its_launch_configuration() {
         "71.4816",
     );
     assert_component(&r, workers, "Root volume (gp2, 8 GB)", "0.10", "2.4");
+    // associate_public_ip_address = true: one in-use public IPv4 address per instance,
+    // 3 × 730 h × $0.005 = $10.95.
+    assert_component(&r, workers, "Public IPv4 addresses", "0.005", "10.95");
     assert_eq!(
         component_names(&r, workers),
         [
             "Instance usage (Linux/UNIX, spot, m5.large)",
-            "Root volume (gp2, 8 GB)"
+            "Root volume (gp2, 8 GB)",
+            "Public IPv4 addresses (in use, one per instance)"
         ]
     );
+    // 71.4816 + 2.4 + 10.95 = 84.8316
+    assert_eq!(resource_cost(&r, workers), dec("84.8316"));
 }
 
 #[test]
