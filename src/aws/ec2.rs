@@ -81,15 +81,11 @@ pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
             components: vec![unknown_instance_type(resource)],
         };
     };
-    let tenancy = match resource.str("tenancy") {
-        Some("dedicated") => "Dedicated",
-        Some("host") => "Host",
-        _ => "Shared",
-    };
+    let tenancy = Tenancy::from_terraform(resource.str("tenancy"));
     let spot = resource.str("instance_market_options.0.market_type") == Some("spot")
         || resource.get("spot_price").is_some();
     let market = if spot { Market::Spot } else { Market::OnDemand };
-    let mut components = vec![instance_hours(
+    let mut components = vec![instance_hours_by_tenancy(
         &resource.region,
         instance_type,
         market,
@@ -99,34 +95,17 @@ pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
         usage::decimal(&ctx.usage, "spot_price_hourly"),
     )];
 
-    components.extend(root_volume(resource));
-    let devices = resource
-        .get("ebs_block_device")
-        .and_then(|v| v.as_array())
-        .map_or(0, Vec::len);
-    for i in 0..devices {
-        if let Some(volume) = ebs::block_device(resource, &format!("ebs_block_device.{i}"), "gp2") {
-            components.extend(ebs::volume_components(
-                &resource.region,
-                "Block device",
-                &volume,
-                Decimal::ONE,
-            ));
-        }
-    }
-    components.extend(cpu_credits(resource, instance_type, ctx));
+    components.extend(root_volume(resource, &resource.region, Decimal::ONE));
+    components.extend(ebs_block_devices(resource, &resource.region, Decimal::ONE));
+    components.extend(cpu_credits(
+        resource,
+        &resource.region,
+        instance_type,
+        ctx,
+        Decimal::ONE,
+    ));
     if resource.bool("monitoring") == Some(true) {
-        let mut line = super::cloudwatch::custom_metrics(
-            &resource.region,
-            Decimal::from(DETAILED_MONITORING_METRICS),
-        );
-        line.name = format!("Detailed monitoring ({DETAILED_MONITORING_METRICS} metrics)");
-        line.monthly_quantity = Quantity::Known(Decimal::from(DETAILED_MONITORING_METRICS));
-        line.notes.push(
-            "EC2 detailed monitoring publishes 7 metrics per instance, billed as custom metrics (AWS's pricing example)"
-                .into(),
-        );
-        components.push(line);
+        components.push(detailed_monitoring(&resource.region, Decimal::ONE));
     }
     // An auto-assigned public address is billed like any public IPv4 address; when an Elastic
     // IP is attached, AWS releases the auto-assigned one and the Elastic IP is billed instead.
@@ -150,13 +129,121 @@ pub fn aws_instance(resource: &Resource, ctx: &Context) -> Mapping {
 /// counts them (and Infracost too).
 const DETAILED_MONITORING_METRICS: u32 = 7;
 
+/// Detailed monitoring of `instances` instances: 7 custom metrics each.
+pub fn detailed_monitoring(region: &str, instances: Decimal) -> CostComponent {
+    let metrics = Decimal::from(DETAILED_MONITORING_METRICS) * instances;
+    let mut line = super::cloudwatch::custom_metrics(region, metrics);
+    line.name = if instances == Decimal::ONE {
+        format!("Detailed monitoring ({DETAILED_MONITORING_METRICS} metrics)")
+    } else {
+        format!("Detailed monitoring ({DETAILED_MONITORING_METRICS} metrics per instance)")
+    };
+    line.monthly_quantity = Quantity::Known(metrics);
+    line.notes.push(
+        "EC2 detailed monitoring publishes 7 metrics per instance, billed as custom metrics (AWS's pricing example)"
+            .into(),
+    );
+    line
+}
+
+/// Where an instance runs, as the Price List's `tenancy` attribute names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tenancy {
+    Shared,
+    Dedicated,
+    Host,
+}
+
+impl Tenancy {
+    /// Terraform's `tenancy` / `placement_tenancy` / `placement.tenancy` value (`default`,
+    /// `dedicated`, `host`); unset means shared hardware.
+    pub fn from_terraform(value: Option<&str>) -> Tenancy {
+        match value {
+            Some("dedicated") => Tenancy::Dedicated,
+            Some("host") => Tenancy::Host,
+            _ => Tenancy::Shared,
+        }
+    }
+
+    pub fn price_list_name(self) -> &'static str {
+        match self {
+            Tenancy::Shared => "Shared",
+            Tenancy::Dedicated => "Dedicated",
+            Tenancy::Host => "Host",
+        }
+    }
+}
+
+/// [`instance_hours`] for an instance of the given tenancy. An instance on a Dedicated Host is
+/// not billed by the hour itself: AWS bills the host (`aws_ec2_host`) per host-hour whatever runs
+/// on it, so the line is unpriced with that reason rather than priced at an instance rate.
+/// Dedicated instances are priced at their own (Dedicated tenancy) hourly rate; AWS also bills a
+/// per-region fee for each hour any dedicated instance runs in an account, which one resource
+/// cannot apportion, so the line says so instead of pricing it.
+pub fn instance_hours_by_tenancy(
+    region: &str,
+    instance_type: &str,
+    market: Market,
+    tenancy: Tenancy,
+    count: Decimal,
+    hours: Decimal,
+    spot_override: Option<Decimal>,
+) -> CostComponent {
+    match tenancy {
+        Tenancy::Host => CostComponent::unavailable(
+            format!("Instance usage (Linux/UNIX, dedicated host, {instance_type})"),
+            "hours",
+            Quantity::Known(count * hours),
+            "the instance runs on a Dedicated Host: AWS bills the host per host-hour \
+             (aws_ec2_host), not the instances placed on it",
+        ),
+        Tenancy::Dedicated => {
+            let mut line = instance_hours(
+                region,
+                instance_type,
+                market,
+                tenancy.price_list_name(),
+                count,
+                hours,
+                spot_override,
+            );
+            line.name = line
+                .name
+                .replacen("(Linux/UNIX, ", "(Linux/UNIX, dedicated, ", 1);
+            line.notes.push(
+                "dedicated instance rate; AWS also bills a per-region fee for every hour any \
+                 dedicated instance runs in the account, not priced here"
+                    .into(),
+            );
+            line
+        }
+        Tenancy::Shared => instance_hours(
+            region,
+            instance_type,
+            market,
+            "Shared",
+            count,
+            hours,
+            spot_override,
+        ),
+    }
+}
+
 /// Burstable families and whether unlimited mode is their default (T2 defaults to standard).
 const BURSTABLE: &[(&str, bool)] = &[("t2", false), ("t3", true), ("t3a", true), ("t4g", true)];
 
 /// Surplus CPU credits of a burstable instance in unlimited mode: AWS bills the credits spent
 /// beyond the accrued balance per vCPU-hour, by family. The quantity is usage: Infracost's
 /// `monthly_cpu_credit_hrs` (hours of surplus per vCPU) times `vcpu_count`.
-fn cpu_credits(resource: &Resource, instance_type: &str, ctx: &Context) -> Option<CostComponent> {
+/// `resource` is where `credit_specification` is read (an instance or a launch template); an
+/// auto-scaling group multiplies the usage by its `count` of instances.
+pub fn cpu_credits(
+    resource: &Resource,
+    region: &str,
+    instance_type: &str,
+    ctx: &Context,
+    count: Decimal,
+) -> Option<CostComponent> {
     let family = instance_type.split('.').next()?;
     let (_, unlimited_by_default) = BURSTABLE.iter().find(|(f, _)| *f == family)?;
     let unlimited = match resource.str("credit_specification.0.cpu_credits") {
@@ -171,8 +258,8 @@ fn cpu_credits(resource: &Resource, instance_type: &str, ctx: &Context) -> Optio
     Some(CostComponent::new(
         format!("CPU credits (unlimited, {family})"),
         "vCPU-hours",
-        Quantity::Usage(hours.zip(vcpus).map(|(h, v)| h * v)),
-        PriceQuery::new("AmazonEC2", &resource.region)
+        Quantity::Usage(hours.zip(vcpus).map(|(h, v)| h * v * count)),
+        PriceQuery::new("AmazonEC2", region)
             .family("CPU Credits")
             .usage_type(&format!("CPUCredits:{family}")),
     ))
@@ -181,10 +268,11 @@ fn cpu_credits(resource: &Resource, instance_type: &str, ctx: &Context) -> Optio
 /// The root volume of an instance. When the configuration does not set its size, the AMI
 /// decides it at launch; plancost then assumes 8 GB gp2 (the size of Amazon Linux AMIs' root
 /// volume) and says so on the line, rather than leaving the disk out.
-fn root_volume(resource: &Resource) -> Vec<CostComponent> {
+/// `resource` holds `root_block_device` (an instance or a launch configuration); `count` volumes
+/// are priced, one per instance, in `region`.
+pub fn root_volume(resource: &Resource, region: &str, count: Decimal) -> Vec<CostComponent> {
     if let Some(volume) = ebs::block_device(resource, "root_block_device.0", "gp2") {
-        let mut components =
-            ebs::volume_components(&resource.region, "Root volume", &volume, Decimal::ONE);
+        let mut components = ebs::volume_components(region, "Root volume", &volume, count);
         if resource.is_unknown("root_block_device.0.volume_type")
             && resource.str("root_block_device.0.volume_type").is_none()
         {
@@ -201,13 +289,32 @@ fn root_volume(resource: &Resource) -> Vec<CostComponent> {
         iops: None,
         throughput: None,
     };
-    let mut components =
-        ebs::volume_components(&resource.region, "Root volume", &assumed, Decimal::ONE);
+    let mut components = ebs::volume_components(region, "Root volume", &assumed, count);
     for c in &mut components {
         c.notes.push(
             "root volume not configured: its size comes from the AMI at launch; 8 GB gp2 assumed"
                 .into(),
         );
+    }
+    components
+}
+
+/// The `ebs_block_device` volumes of an instance or a launch configuration, `count` of each.
+pub fn ebs_block_devices(resource: &Resource, region: &str, count: Decimal) -> Vec<CostComponent> {
+    let devices = resource
+        .get("ebs_block_device")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    let mut components = Vec::new();
+    for i in 0..devices {
+        if let Some(volume) = ebs::block_device(resource, &format!("ebs_block_device.{i}"), "gp2") {
+            components.extend(ebs::volume_components(
+                region,
+                "Block device",
+                &volume,
+                count,
+            ));
+        }
     }
     components
 }

@@ -2,6 +2,7 @@
 //! components AWS bills for it, with the price query of each next to its quantity.
 
 pub mod acmpca;
+pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod ebs;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::model::{Mapping, Resource};
 
 use super::{
-    Context, acmpca, attr, cloudfront, cloudwatch, ebs, ec2, eks, elasticache, elb, kms, rds,
-    route53, s3, secretsmanager, vpc, waf,
+    Context, acmpca, attr, autoscaling, cloudfront, cloudwatch, ebs, ec2, eks, elasticache, elb,
+    kms, rds, route53, s3, secretsmanager, vpc, waf,
 };
 
 type MapFn = fn(&Resource, &Context) -> Mapping;
@@ -19,6 +19,7 @@ const MAPPINGS: &[(&str, MapFn)] = &[
         acmpca::aws_acmpca_certificate_authority,
     ),
     ("aws_alb", elb::aws_lb),
+    ("aws_autoscaling_group", autoscaling::aws_autoscaling_group),
     (
         "aws_cloudfront_distribution",
         cloudfront::aws_cloudfront_distribution,
@@ -181,6 +182,16 @@ pub fn usage_keys(resource_type: &str) -> Option<&'static [&'static str]> {
 const USAGE_KEYS: &[(&str, &[&str])] = &[
     ("aws_acmpca_certificate_authority", &["monthly_requests"]),
     ("aws_alb", LB_KEYS),
+    (
+        "aws_autoscaling_group",
+        &[
+            "instances",
+            "monthly_hrs",
+            "spot_price_hourly",
+            "monthly_cpu_credit_hrs",
+            "vcpu_count",
+        ],
+    ),
     (
         "aws_cloudfront_distribution",
         &[

@@ -24,6 +24,10 @@ const DIFFERENTIAL: &[(&str, &[&str])] = &[
     ),
     ("infra/phase1", &[]),
     ("infra/phase2", &[]),
+    ("fixtures/tf/asg-launch-template", &[]),
+    ("fixtures/tf/asg-launch-configuration", &[]),
+    ("fixtures/tf/asg-mixed-instances", &[]),
+    ("fixtures/tf/instance-tenancy", &[]),
 ];
 
 fn breakdown(args: &[&str]) -> Value {

@@ -2,6 +2,7 @@
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
 mod audit;
+mod autoscaling;
 mod bad_input;
 mod budget;
 mod burstable;
