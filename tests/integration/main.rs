@@ -24,6 +24,7 @@ mod jsonschema;
 mod mapping_harness;
 mod mock_http;
 mod network;
+mod output_target;
 mod price_store;
 mod prices;
 mod rds;
