@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the `plancost` binary over the fixtures.
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
+mod attribute_lists;
 mod audit;
 mod bad_input;
 mod budget;
