@@ -779,8 +779,14 @@ fn write_output(text: &str, out: Option<&PathBuf>) -> Result<(), Error> {
     }
 }
 
-/// Writes beside the target and renames, so a reader never sees half a file.
+/// Writes beside the target and renames, so a reader never sees half a file. A target that
+/// exists and is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place:
+/// renaming over it would replace the device with a file.
 fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), Error> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, bytes)
+            .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())));
+    }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))

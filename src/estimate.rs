@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use crate::aws::{self, Context};
+use crate::aws::{self, Context, ResourceIndex};
 use crate::error::{Error, Result};
 use crate::model::{Action, Category, Mapping, PriceSpec, Resource};
 use crate::pricing::{Price, PriceBook};
@@ -237,9 +237,11 @@ fn price_side<'r>(
     used: &mut SourcesUsed,
 ) -> Result<Vec<Priced<'r>>> {
     let mut out = Vec::with_capacity(resources.len());
+    let index = ResourceIndex::new(resources);
     for resource in resources {
         let ctx = Context {
             resources,
+            index: &index,
             usage: input.usage.for_resource(resource),
             pricing_date: input.pricing_date,
         };

@@ -2,6 +2,7 @@
 //! components AWS bills for it, with the price query of each next to its quantity.
 
 pub mod acmpca;
+pub mod attributes;
 pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudwatch;
@@ -19,7 +20,8 @@ pub mod secretsmanager;
 pub mod vpc;
 pub mod waf;
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Resource;
 use crate::usage::UsageValues;
@@ -35,6 +37,96 @@ pub struct Context<'a> {
     /// The day being priced (`YYYY-MM-DD`): the report's date unless the caller chose another.
     /// What AWS bills depends on it for dated offers such as EKS extended support.
     pub pricing_date: &'a str,
+    /// `resources` by address, type and reference, built once per side: with a hundred thousand
+    /// resources, a scan of all of them per lookup is what a run would spend its time on.
+    pub index: &'a ResourceIndex<'a>,
+}
+
+type StringsByType<'a> = HashMap<&'a str, HashMap<&'a str, Vec<usize>>>;
+
+/// Lookups over the resources of one side of a plan.
+pub struct ResourceIndex<'a> {
+    resources: &'a [Resource],
+    /// Address → position of the first resource with it.
+    by_address: HashMap<&'a str, usize>,
+    /// Type → positions, in order.
+    by_type: HashMap<&'a str, Vec<usize>>,
+    /// Referenced address → positions of the resources whose configuration refers to it.
+    referrers: HashMap<&'a str, Vec<usize>>,
+    /// Type → every string among the values of its resources → positions holding it; built for
+    /// a type the first time a resource's id is looked for among them.
+    strings: RefCell<StringsByType<'a>>,
+}
+
+impl<'a> ResourceIndex<'a> {
+    pub fn new(resources: &'a [Resource]) -> Self {
+        let mut by_address = HashMap::with_capacity(resources.len());
+        let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_address.entry(r.address.as_str()).or_insert(i);
+            by_type.entry(r.resource_type.as_str()).or_default().push(i);
+            for target in r.references.values().flatten() {
+                let list = referrers.entry(target.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        ResourceIndex {
+            resources,
+            by_address,
+            by_type,
+            referrers,
+            strings: RefCell::default(),
+        }
+    }
+
+    fn positions(&self, resource_type: &str) -> &[usize] {
+        self.by_type.get(resource_type).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resources of `resource_type`, in plan order.
+    pub fn of_type(&self, resource_type: &str) -> impl Iterator<Item = &'a Resource> + use<'a, '_> {
+        let resources = self.resources;
+        self.positions(resource_type)
+            .iter()
+            .map(move |&i| &resources[i])
+    }
+
+    /// Positions of the resources of `resource_type` holding the string `wanted` in their values.
+    fn holding(&self, resource_type: &str, wanted: &str) -> Vec<usize> {
+        let positions = self.positions(resource_type);
+        let Some(&first) = positions.first() else {
+            return Vec::new();
+        };
+        let mut cache = self.strings.borrow_mut();
+        let strings = cache
+            .entry(self.resources[first].resource_type.as_str())
+            .or_insert_with(|| {
+                let mut map: HashMap<&'a str, Vec<usize>> = HashMap::new();
+                for &i in positions {
+                    collect_strings(&self.resources[i].values, &mut |s| {
+                        let list = map.entry(s).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    });
+                }
+                map
+            });
+        strings.get(wanted).cloned().unwrap_or_default()
+    }
+}
+
+/// Calls `f` with every string inside `value`.
+fn collect_strings<'v>(value: &'v serde_json::Value, f: &mut impl FnMut(&'v str)) {
+    match value {
+        serde_json::Value::String(s) => f(s),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, f)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_strings(v, f)),
+        _ => {}
+    }
 }
 
 impl<'a> Context<'a> {
@@ -47,7 +139,8 @@ impl<'a> Context<'a> {
         resource_type: &str,
     ) -> Option<&'a Resource> {
         for target in from.references(path) {
-            if let Some(r) = self.resources.iter().find(|r| &r.address == target) {
+            if let Some(&i) = self.index.by_address.get(target.as_str()) {
+                let r = &self.resources[i];
                 if r.resource_type == resource_type {
                     return Some(r);
                 }
@@ -55,9 +148,14 @@ impl<'a> Context<'a> {
         }
         let value = from.str(path)?;
         let key = path.rsplit('.').next().unwrap_or(path);
-        self.resources
-            .iter()
-            .find(|r| r.resource_type == resource_type && r.str(key) == Some(value))
+        self.index
+            .of_type(resource_type)
+            .find(|r| r.str(key) == Some(value))
+    }
+
+    /// Resources of `resource_type`, in plan order.
+    pub fn of_type(&self, resource_type: &str) -> impl Iterator<Item = &'a Resource> + use<'a, '_> {
+        self.index.of_type(resource_type)
     }
 }
 
@@ -65,27 +163,21 @@ impl<'a> Context<'a> {
     /// Resources of `resource_type` whose configuration refers to `target` (by address), or
     /// that hold its `id` among their attribute values (resources that already exist).
     pub fn referrers(&self, target: &Resource, resource_type: &str) -> Vec<&'a Resource> {
-        let id = target.str("id");
-        self.resources
+        let mut positions: Vec<usize> = self
+            .index
+            .referrers
+            .get(target.address.as_str())
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|r| r.resource_type == resource_type)
-            .filter(|r| {
-                r.references
-                    .values()
-                    .any(|targets| targets.iter().any(|t| t == &target.address))
-                    || id.is_some_and(|id| holds_string(&r.values, id))
-            })
-            .collect()
-    }
-}
-
-/// True when `value` holds the string `wanted` anywhere inside it.
-fn holds_string(value: &serde_json::Value, wanted: &str) -> bool {
-    match value {
-        serde_json::Value::String(s) => s == wanted,
-        serde_json::Value::Array(items) => items.iter().any(|v| holds_string(v, wanted)),
-        serde_json::Value::Object(map) => map.values().any(|v| holds_string(v, wanted)),
-        _ => false,
+            .copied()
+            .filter(|&i| self.resources[i].resource_type == resource_type)
+            .collect();
+        if let Some(id) = target.str("id") {
+            positions.extend(self.index.holding(resource_type, id));
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        positions.into_iter().map(|i| &self.resources[i]).collect()
     }
 }
 

@@ -322,6 +322,13 @@ pub fn wanted(service: &str, family: Option<&str>, attrs: &BTreeMap<String, Stri
     }
 }
 
+/// True when a mapping prices resources of this type (not free, not unsupported).
+pub fn has_mapping(resource_type: &str) -> bool {
+    MAPPINGS
+        .binary_search_by(|(t, _)| t.cmp(&resource_type))
+        .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

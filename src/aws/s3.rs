@@ -466,11 +466,7 @@ fn lifecycle_targets(bucket: &Resource, ctx: &Context) -> Vec<String> {
         }
     }
     let name = bucket.str("bucket").or_else(|| bucket.str("id"));
-    for config in ctx
-        .resources
-        .iter()
-        .filter(|r| r.resource_type == "aws_s3_bucket_lifecycle_configuration")
-    {
+    for config in ctx.of_type("aws_s3_bucket_lifecycle_configuration") {
         let refers = config.references("bucket").contains(&bucket.address)
             || (name.is_some() && config.str("bucket") == name);
         if !refers {

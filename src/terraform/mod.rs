@@ -3,6 +3,7 @@
 //! input it was.
 
 pub mod address;
+mod filtered;
 pub mod hcl;
 pub mod plan;
 pub mod region;
@@ -12,6 +13,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::Resource;
+
+pub use filtered::keeping_everything;
 
 /// Both sides of a plan: what exists before it is applied and what will exist after.
 /// For a state file both sides are the state.

@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{Action, Resource};
 
+use super::filtered::{PlannedResource, RawStateResource, ResourceChange};
 use super::region::RegionResolver;
 use super::{InputKind, LoadOptions, Resources, address};
 
@@ -66,48 +67,6 @@ struct Module {
     child_modules: Vec<Module>,
 }
 
-#[derive(Deserialize)]
-struct PlannedResource {
-    address: String,
-    #[serde(default)]
-    mode: String,
-    #[serde(rename = "type")]
-    resource_type: String,
-    name: String,
-    #[serde(default)]
-    values: Value,
-    #[serde(default)]
-    sensitive_values: Value,
-}
-
-#[derive(Deserialize)]
-struct ResourceChange {
-    address: String,
-    #[serde(default)]
-    module_address: Option<String>,
-    #[serde(default)]
-    mode: String,
-    #[serde(rename = "type")]
-    resource_type: String,
-    name: String,
-    change: Change,
-}
-
-#[derive(Deserialize)]
-struct Change {
-    actions: Vec<String>,
-    #[serde(default)]
-    before: Value,
-    #[serde(default)]
-    after: Value,
-    #[serde(default)]
-    after_unknown: Value,
-    #[serde(default)]
-    before_sensitive: Value,
-    #[serde(default)]
-    after_sensitive: Value,
-}
-
 #[derive(Deserialize, Default)]
 pub(crate) struct Configuration {
     #[serde(default)]
@@ -147,29 +106,6 @@ pub(crate) struct ConfigResource {
     pub provider_config_key: Option<String>,
     #[serde(default)]
     pub expressions: BTreeMap<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct RawStateResource {
-    #[serde(default)]
-    module: Option<String>,
-    #[serde(default)]
-    mode: String,
-    #[serde(rename = "type")]
-    resource_type: String,
-    name: String,
-    #[serde(default)]
-    instances: Vec<RawStateInstance>,
-}
-
-#[derive(Deserialize)]
-struct RawStateInstance {
-    #[serde(default)]
-    index_key: Option<Value>,
-    #[serde(default)]
-    attributes: Value,
-    #[serde(default)]
-    sensitive_attributes: Vec<Value>,
 }
 
 pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Resources> {
@@ -258,7 +194,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Re
         .enumerate()
         .map(|(i, r)| (r.address.clone(), i))
         .collect();
-    for rc in changes {
+    for mut rc in changes {
         if rc.mode != "managed" {
             continue;
         }
@@ -283,7 +219,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Re
             }
             None if action != Action::Delete && !rc.change.after.is_null() => {
                 // Plans older than 0.15 can omit resources from planned_values; take `after`.
-                let mut values = rc.change.after.clone();
+                let mut values = std::mem::take(&mut rc.change.after);
                 redact(&mut values, &rc.change.after_sensitive);
                 after.push(new_resource(
                     &rc.address,
@@ -335,6 +271,7 @@ fn finish(
     config: &ConfigIndex,
 ) -> Vec<Resource> {
     let addresses: Vec<String> = resources.iter().map(|r| r.address.clone()).collect();
+    let instances = Instances::new(&addresses);
     for r in &mut resources {
         let key = config_key(r);
         let config_resource = config.get(&key);
@@ -343,7 +280,7 @@ fn finish(
             config_resource.and_then(|c| c.provider_config_key.as_deref()),
         );
         if let Some(c) = config_resource {
-            r.references = resolve_references(r, &c.references, &addresses);
+            r.references = resolve_references(r, &c.references, &instances);
         }
     }
     resources
@@ -633,12 +570,35 @@ fn config_key(r: &Resource) -> (Vec<String>, String) {
     )
 }
 
+/// The addresses of one side by their address without instance key (`aws_x.y[0]` and
+/// `aws_x.y[1]` under `aws_x.y`), in the order of the side, so a reference finds its instances
+/// without a scan of every address.
+struct Instances<'a> {
+    by_base: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Instances<'a> {
+    fn new(addresses: &'a [String]) -> Self {
+        let mut by_base: HashMap<&str, Vec<&str>> = HashMap::with_capacity(addresses.len());
+        for a in addresses {
+            let key = address::instance_key(a).map_or(0, str::len);
+            by_base.entry(&a[..a.len() - key]).or_default().push(a);
+        }
+        Instances { by_base }
+    }
+
+    /// `base` itself, or its instances `base[...]`.
+    fn of(&self, base: &str) -> &[&'a str] {
+        self.by_base.get(base).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Turns `type.name` references into the full addresses of instances on the same side: the
 /// same module instance, and the same instance key when the target has several instances.
 fn resolve_references(
     from: &Resource,
     references: &BTreeMap<String, Vec<String>>,
-    addresses: &[String],
+    instances: &Instances,
 ) -> BTreeMap<String, Vec<String>> {
     let prefix = if from.module_address.is_empty() {
         String::new()
@@ -651,17 +611,11 @@ fn resolve_references(
         let mut resolved = Vec::new();
         for target in targets {
             let base = format!("{prefix}{target}");
-            let instances: Vec<&String> = addresses
-                .iter()
-                .filter(|a| {
-                    **a == base || (a.starts_with(&base) && a[base.len()..].starts_with('['))
-                })
-                .collect();
-            let chosen = match instances.as_slice() {
-                [one] => Some((*one).clone()),
+            let chosen = match instances.of(&base) {
+                [one] => Some((*one).to_string()),
                 many => own_key
                     .map(|k| format!("{base}{k}"))
-                    .filter(|a| many.contains(&a)),
+                    .filter(|a| many.contains(&a.as_str())),
             };
             resolved.extend(chosen);
         }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the `plancost` binary over the fixtures.
 //! Each module holds the tests of one concern; the harness below keeps them short.
 
+mod attribute_lists;
 mod audit;
 mod autoscaling;
 mod bad_input;
@@ -25,6 +26,7 @@ mod jsonschema;
 mod mapping_harness;
 mod mock_http;
 mod network;
+mod output_target;
 mod price_store;
 mod prices;
 mod rds;

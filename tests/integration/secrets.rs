@@ -53,7 +53,11 @@ fn no_format_prints_a_planted_secret() {
 #[test]
 fn sensitive_values_are_removed_at_load() {
     let plan = fixture("tf/instances/plan.json");
-    let loaded = plancost::terraform::load_file(&plan, &Default::default()).unwrap();
+    // Every attribute kept, so that redaction is seen to null the sensitive one only (by
+    // default the loader keeps neither: pricing reads only `tier`).
+    let loaded = plancost::terraform::keeping_everything(|| {
+        plancost::terraform::load_file(&plan, &Default::default()).unwrap()
+    });
     let ssm = loaded
         .after
         .iter()

@@ -1,0 +1,563 @@
+//! The resources of a plan or state, read with their attribute values cut to what pricing
+//! reads ([`crate::aws::attributes`]) while they are parsed: an attribute nobody prices is
+//! skipped by the parser and never becomes a `Value`. This is what keeps the memory of a large
+//! plan close to the size of its file, and what keeps values pricing does not need (policies,
+//! user data, tags) out of the program altogether.
+//!
+//! The cut needs a resource's type before its values. Terraform writes `type` first; when a
+//! document puts it after the values, they are read whole and cut once the type is known.
+//! Masks (`after_unknown`, `*_sensitive`) are cut the same way, so every kept value keeps its
+//! mask.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::aws::attributes::{self, Kept};
+
+thread_local! {
+    /// Set while [`keeping_everything`] runs: every attribute is kept.
+    static KEEP_ALL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every attribute of every resource kept, for the test that checks the
+/// attribute lists against the mappings.
+pub fn keeping_everything<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            KEEP_ALL.with(|k| k.set(self.0));
+        }
+    }
+    let _reset = Reset(KEEP_ALL.with(|k| k.replace(true)));
+    f()
+}
+
+fn kept(resource_type: &str) -> Kept {
+    if KEEP_ALL.with(Cell::get) {
+        Kept::All
+    } else {
+        attributes::kept(resource_type)
+    }
+}
+
+/// Drops the top-level attributes `kept` does not keep from a value read whole.
+fn cut(value: &mut Value, kept: Kept) {
+    if let (Value::Object(map), Kept::Only(_)) = (value, kept) {
+        map.retain(|k, _| kept.keeps(k));
+    }
+}
+
+/// Reads a value keeping only the top-level attributes `Kept` names; below a kept attribute,
+/// everything. A value that is not an object is read whole.
+struct Filtered(Kept);
+
+impl<'de> DeserializeSeed<'de> for Filtered {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Kept::All => Value::deserialize(d),
+            Kept::Only(_) => d.deserialize_any(FilteredVisitor(self.0)),
+        }
+    }
+}
+
+struct FilteredVisitor(Kept);
+
+impl<'de> Visitor<'de> for FilteredVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0.keeps(&key) {
+                out.insert(key, map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A value read before its resource's type: whole, to be cut later.
+enum Pending {
+    Cut(Value),
+    Whole(Value),
+}
+
+impl Pending {
+    fn read<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        resource_type: Option<&str>,
+    ) -> Result<Pending, A::Error> {
+        Ok(match resource_type {
+            Some(t) => Pending::Cut(map.next_value_seed(Filtered(kept(t)))?),
+            None => Pending::Whole(map.next_value()?),
+        })
+    }
+
+    fn finish(self, resource_type: &str) -> Value {
+        match self {
+            Pending::Cut(v) => v,
+            Pending::Whole(mut v) => {
+                cut(&mut v, kept(resource_type));
+                v
+            }
+        }
+    }
+}
+
+fn finish(value: Option<Pending>, resource_type: &str) -> Value {
+    value.map_or(Value::Null, |p| p.finish(resource_type))
+}
+
+fn set_once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// A resource of `planned_values` or of a state's `values`.
+pub(super) struct PlannedResource {
+    pub address: String,
+    pub mode: String,
+    pub resource_type: String,
+    pub name: String,
+    pub values: Value,
+    pub sensitive_values: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum PlannedField {
+    Address,
+    Mode,
+    #[serde(rename = "type")]
+    Type,
+    Name,
+    Values,
+    SensitiveValues,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for PlannedResource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PlannedResource;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PlannedResource, A::Error> {
+                let (mut address, mut mode, mut rtype, mut name) = (None, None, None, None);
+                let (mut values, mut sensitive) = (None, None);
+                while let Some(field) = map.next_key::<PlannedField>()? {
+                    match field {
+                        PlannedField::Address => {
+                            set_once(&mut address, map.next_value()?, "address")?
+                        }
+                        PlannedField::Mode => set_once(&mut mode, map.next_value()?, "mode")?,
+                        PlannedField::Type => set_once(&mut rtype, map.next_value()?, "type")?,
+                        PlannedField::Name => set_once(&mut name, map.next_value()?, "name")?,
+                        PlannedField::Values => {
+                            let v = Pending::read(&mut map, rtype.as_deref())?;
+                            set_once(&mut values, v, "values")?
+                        }
+                        PlannedField::SensitiveValues => {
+                            let v = Pending::read(&mut map, rtype.as_deref())?;
+                            set_once(&mut sensitive, v, "sensitive_values")?
+                        }
+                        PlannedField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let resource_type: String = required(rtype, "type")?;
+                Ok(PlannedResource {
+                    address: required(address, "address")?,
+                    mode: mode.unwrap_or_default(),
+                    name: required(name, "name")?,
+                    values: finish(values, &resource_type),
+                    sensitive_values: finish(sensitive, &resource_type),
+                    resource_type,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A resource of `resource_changes`.
+pub(super) struct ResourceChange {
+    pub address: String,
+    pub module_address: Option<String>,
+    pub mode: String,
+    pub resource_type: String,
+    pub name: String,
+    pub change: Change,
+}
+
+/// A change's values and masks, cut to what pricing reads of its resource's type.
+#[derive(Default)]
+pub(super) struct Change {
+    pub actions: Vec<String>,
+    pub before: Value,
+    pub after: Value,
+    pub after_unknown: Value,
+    pub before_sensitive: Value,
+    pub after_sensitive: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChangeField {
+    Address,
+    ModuleAddress,
+    Mode,
+    #[serde(rename = "type")]
+    Type,
+    Name,
+    Change,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ResourceChange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ResourceChange;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource change object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceChange, A::Error> {
+                let (mut address, mut module_address, mut mode) = (None, None, None);
+                let (mut rtype, mut name, mut change) = (None, None, None);
+                while let Some(field) = map.next_key::<ChangeField>()? {
+                    match field {
+                        ChangeField::Address => {
+                            set_once(&mut address, map.next_value()?, "address")?
+                        }
+                        ChangeField::ModuleAddress => set_once(
+                            &mut module_address,
+                            map.next_value::<Option<String>>()?,
+                            "module_address",
+                        )?,
+                        ChangeField::Mode => set_once(&mut mode, map.next_value()?, "mode")?,
+                        ChangeField::Type => set_once(&mut rtype, map.next_value()?, "type")?,
+                        ChangeField::Name => set_once(&mut name, map.next_value()?, "name")?,
+                        ChangeField::Change => {
+                            let seed = ChangeSeed(rtype.as_deref().map(kept));
+                            let c = (map.next_value_seed(seed)?, rtype.is_some());
+                            set_once(&mut change, c, "change")?
+                        }
+                        ChangeField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let resource_type: String = required(rtype, "type")?;
+                let (mut change, was_cut) = required(change, "change")?;
+                if !was_cut {
+                    let k = kept(&resource_type);
+                    for v in [
+                        &mut change.before,
+                        &mut change.after,
+                        &mut change.after_unknown,
+                        &mut change.before_sensitive,
+                        &mut change.after_sensitive,
+                    ] {
+                        cut(v, k);
+                    }
+                }
+                Ok(ResourceChange {
+                    address: required(address, "address")?,
+                    module_address: module_address.flatten(),
+                    mode: mode.unwrap_or_default(),
+                    name: required(name, "name")?,
+                    resource_type,
+                    change,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Reads a `change` object, cutting its values to `Kept` (whole when the type is not known yet).
+struct ChangeSeed(Option<Kept>);
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChangeBodyField {
+    Actions,
+    Before,
+    After,
+    AfterUnknown,
+    BeforeSensitive,
+    AfterSensitive,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> DeserializeSeed<'de> for ChangeSeed {
+    type Value = Change;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Change, D::Error> {
+        struct V(Kept);
+        impl<'de> Visitor<'de> for V {
+            type Value = Change;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a change object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
+                let mut actions = None;
+                let mut values: [Option<Value>; 5] = Default::default();
+                while let Some(field) = map.next_key::<ChangeBodyField>()? {
+                    let (slot, name) = match field {
+                        ChangeBodyField::Actions => {
+                            set_once(&mut actions, map.next_value()?, "actions")?;
+                            continue;
+                        }
+                        ChangeBodyField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                        ChangeBodyField::Before => (0, "before"),
+                        ChangeBodyField::After => (1, "after"),
+                        ChangeBodyField::AfterUnknown => (2, "after_unknown"),
+                        ChangeBodyField::BeforeSensitive => (3, "before_sensitive"),
+                        ChangeBodyField::AfterSensitive => (4, "after_sensitive"),
+                    };
+                    let value = map.next_value_seed(Filtered(self.0))?;
+                    set_once(&mut values[slot], value, name)?;
+                }
+                let [
+                    before,
+                    after,
+                    after_unknown,
+                    before_sensitive,
+                    after_sensitive,
+                ] = values.map(Option::unwrap_or_default);
+                Ok(Change {
+                    actions: required(actions, "actions")?,
+                    before,
+                    after,
+                    after_unknown,
+                    before_sensitive,
+                    after_sensitive,
+                })
+            }
+        }
+        d.deserialize_map(V(self.0.unwrap_or(Kept::All)))
+    }
+}
+
+/// A resource of a raw state file (`.tfstate`, version 4).
+pub(super) struct RawStateResource {
+    pub module: Option<String>,
+    pub mode: String,
+    pub resource_type: String,
+    pub name: String,
+    pub instances: Vec<RawStateInstance>,
+}
+
+pub(super) struct RawStateInstance {
+    pub index_key: Option<Value>,
+    pub attributes: Value,
+    pub sensitive_attributes: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum RawField {
+    Module,
+    Mode,
+    #[serde(rename = "type")]
+    Type,
+    Name,
+    Instances,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RawStateResource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawStateResource;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a state resource object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawStateResource, A::Error> {
+                let (mut module, mut mode, mut rtype, mut name) = (None, None, None, None);
+                let mut instances = None;
+                while let Some(field) = map.next_key::<RawField>()? {
+                    match field {
+                        RawField::Module => {
+                            set_once(&mut module, map.next_value::<Option<String>>()?, "module")?
+                        }
+                        RawField::Mode => set_once(&mut mode, map.next_value()?, "mode")?,
+                        RawField::Type => set_once(&mut rtype, map.next_value()?, "type")?,
+                        RawField::Name => set_once(&mut name, map.next_value()?, "name")?,
+                        RawField::Instances => {
+                            let seed = InstancesSeed(rtype.as_deref().map(kept));
+                            let i = (map.next_value_seed(seed)?, rtype.is_some());
+                            set_once(&mut instances, i, "instances")?
+                        }
+                        RawField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let resource_type: String = required(rtype, "type")?;
+                let (mut instances, was_cut) = instances.unwrap_or((Vec::new(), true));
+                if !was_cut {
+                    let k = kept(&resource_type);
+                    for i in &mut instances {
+                        cut(&mut i.attributes, k);
+                    }
+                }
+                Ok(RawStateResource {
+                    module: module.flatten(),
+                    mode: mode.unwrap_or_default(),
+                    name: required(name, "name")?,
+                    resource_type,
+                    instances,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+struct InstancesSeed(Option<Kept>);
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum InstanceField {
+    IndexKey,
+    Attributes,
+    SensitiveAttributes,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> DeserializeSeed<'de> for InstancesSeed {
+    type Value = Vec<RawStateInstance>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct Seq(Kept);
+        impl<'de> Visitor<'de> for Seq {
+            type Value = Vec<RawStateInstance>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of instances")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(i) = seq.next_element_seed(Instance(self.0))? {
+                    out.push(i);
+                }
+                Ok(out)
+            }
+        }
+        struct Instance(Kept);
+        impl<'de> DeserializeSeed<'de> for Instance {
+            type Value = RawStateInstance;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawStateInstance, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        impl<'de> Visitor<'de> for Instance {
+            type Value = RawStateInstance;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an instance object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawStateInstance, A::Error> {
+                let (mut index_key, mut attrs, mut sensitive) = (None, None, None);
+                while let Some(field) = map.next_key::<InstanceField>()? {
+                    match field {
+                        InstanceField::IndexKey => set_once(
+                            &mut index_key,
+                            map.next_value::<Option<Value>>()?,
+                            "index_key",
+                        )?,
+                        InstanceField::Attributes => {
+                            let v = map.next_value_seed(Filtered(self.0))?;
+                            set_once(&mut attrs, v, "attributes")?
+                        }
+                        InstanceField::SensitiveAttributes => set_once(
+                            &mut sensitive,
+                            map.next_value::<Vec<Value>>()?,
+                            "sensitive_attributes",
+                        )?,
+                        InstanceField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RawStateInstance {
+                    index_key: index_key.flatten(),
+                    attributes: attrs.unwrap_or_default(),
+                    sensitive_attributes: sensitive.unwrap_or_default(),
+                })
+            }
+        }
+        d.deserialize_seq(Seq(self.0.unwrap_or(Kept::All)))
+    }
+}
