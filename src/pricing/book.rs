@@ -8,16 +8,17 @@
 //! A query must match exactly one product. None is "unpriced" with the reason; more than one is a
 //! bug in the query (it is reported, never resolved by taking the cheapest).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
 use super::cache::Cache;
 use super::snapshot::Snapshot;
 use super::spot::SpotEntry;
-use super::{Origin, PriceQuery, Product, Source, Term};
+use super::{AttrMatch, Origin, PriceQuery, Product, Source, Term};
 
 /// One price found for a query: its tiers and its provenance.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,9 +167,9 @@ fn load<'l>(
         .map_err(Clone::clone)
 }
 
+/// A region's Spot Advisor entries, one per line; a lookup parses only its type's lines.
 struct LazySpot<'a> {
     body: &'a [u8],
-    parsed: OnceLock<Result<Vec<SpotEntry>, String>>,
 }
 
 /// A spot estimate's inputs: the advisor's saving and interruption band, and where they came from.
@@ -181,11 +182,15 @@ pub struct SpotSaving {
 
 pub struct PriceBook<'a> {
     layers: Vec<Layer<'a>>,
+    memo: Mutex<HashMap<PriceQuery, Result<Price, LookupError>>>,
 }
 
 impl<'a> PriceBook<'a> {
     pub fn new() -> Self {
-        PriceBook { layers: Vec::new() }
+        PriceBook {
+            layers: Vec::new(),
+            memo: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Adds a layer consulted after the ones already added.
@@ -206,18 +211,7 @@ impl<'a> PriceBook<'a> {
         let spot = snapshot
             .spot
             .into_iter()
-            .map(|c| {
-                (
-                    c.region,
-                    (
-                        c.products,
-                        LazySpot {
-                            body: c.body,
-                            parsed: OnceLock::new(),
-                        },
-                    ),
-                )
-            })
+            .map(|c| (c.region, (c.products, LazySpot { body: c.body })))
             .collect();
         self.layers.push(Layer {
             origin,
@@ -270,14 +264,10 @@ impl<'a> PriceBook<'a> {
             match &layer.content {
                 Content::Snapshot { spot, .. } => {
                     if let Some((source, lazy)) = spot.get(region) {
-                        let entries = lazy
-                            .parsed
-                            .get_or_init(|| {
-                                serde_json::from_slice(lazy.body).map_err(|e| e.to_string())
-                            })
-                            .as_ref()
-                            .map_err(corrupt)?;
-                        found = Some((layer, *source, entries.as_slice()));
+                        let entries: Cow<'_, [SpotEntry]> = Cow::Owned(
+                            spot_candidates(lazy.body, instance_type).map_err(|m| corrupt(&m))?,
+                        );
+                        found = Some((layer, *source, entries));
                         break;
                     }
                 }
@@ -288,7 +278,7 @@ impl<'a> PriceBook<'a> {
                 } => {
                     let file = load(path, loaded).map_err(|m| corrupt(&m))?;
                     if let Some((source, entries)) = file.spot.get(region) {
-                        found = Some((layer, *source, entries.as_slice()));
+                        found = Some((layer, *source, Cow::Borrowed(entries.as_slice())));
                         break;
                     }
                 }
@@ -322,7 +312,10 @@ impl<'a> PriceBook<'a> {
     }
 
     /// The first layer holding the query's service and region, with its products.
-    fn products(&self, query: &PriceQuery) -> Result<(&Layer<'a>, &[Product]), LookupError> {
+    fn products(
+        &self,
+        query: &PriceQuery,
+    ) -> Result<(&Layer<'a>, Cow<'_, [Product]>), LookupError> {
         let corrupt = |message: String| LookupError::Corrupt {
             service: query.service.clone(),
             region: query.region.clone(),
@@ -333,6 +326,15 @@ impl<'a> PriceBook<'a> {
             match &layer.content {
                 Content::Snapshot { chunks, .. } => {
                     if let Some(chunk) = chunks.get(&key) {
+                        if let Some(parsed) = chunk.parsed.get() {
+                            let products = parsed.as_ref().map_err(|m| corrupt(m.clone()))?;
+                            return Ok((layer, Cow::Borrowed(products.as_slice())));
+                        }
+                        // Parsing only the products that can match keeps a run that asks for
+                        // a handful of EC2 prices from parsing the region's ~1,400 products.
+                        if let Some(products) = candidates(chunk.body, query) {
+                            return Ok((layer, Cow::Owned(products.map_err(corrupt)?)));
+                        }
                         let products = chunk
                             .parsed
                             .get_or_init(|| {
@@ -340,7 +342,7 @@ impl<'a> PriceBook<'a> {
                             })
                             .as_ref()
                             .map_err(|m| corrupt(m.clone()))?;
-                        return Ok((layer, products));
+                        return Ok((layer, Cow::Borrowed(products.as_slice())));
                     }
                 }
                 Content::CacheFile {
@@ -349,7 +351,7 @@ impl<'a> PriceBook<'a> {
                     loaded,
                 } if *file_key == key => {
                     let file = load(path, loaded).map_err(corrupt)?;
-                    return Ok((layer, &file.products));
+                    return Ok((layer, Cow::Borrowed(file.products.as_slice())));
                 }
                 Content::CacheFile { .. } => {}
             }
@@ -360,11 +362,24 @@ impl<'a> PriceBook<'a> {
         })
     }
 
+    /// The one price `query` matches. Answers are remembered: a large plan asks the same few
+    /// queries for thousands of resources.
     pub fn lookup(&self, query: &PriceQuery) -> Result<Price, LookupError> {
+        if let Some(answer) = self.memo.lock().ok().and_then(|m| m.get(query).cloned()) {
+            return answer;
+        }
+        let answer = self.lookup_uncached(query);
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert(query.clone(), answer.clone());
+        }
+        answer
+    }
+
+    fn lookup_uncached(&self, query: &PriceQuery) -> Result<Price, LookupError> {
         let (layer, products) = self.products(query)?;
 
         let mut found: Vec<(&Product, Vec<&super::Dimension>)> = Vec::new();
-        for product in products {
+        for product in products.iter() {
             if !matches_product(query, product) {
                 continue;
             }
@@ -529,6 +544,60 @@ impl Default for PriceBook<'_> {
     }
 }
 
+/// The products of a snapshot chunk that can match `query`, parsed from only the lines that hold
+/// every exact value the query asks for; `None` when the query asks for none, or the body is
+/// not one product per line (then the whole chunk is parsed).
+///
+/// Sound because the writer puts each product on its own line in serde_json's compact form: a
+/// product whose line lacks `"product_family":"Storage"` or `["instanceType","t3.large"]`
+/// cannot match a query for them. Every candidate still goes through [`matches_product`].
+fn candidates(body: &[u8], query: &PriceQuery) -> Option<Result<Vec<Product>, String>> {
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    if let Some(family) = &query.product_family {
+        needles.push(format!("\"product_family\":{}", json_string(family)).into_bytes());
+    }
+    for (name, m) in &query.attributes {
+        if let AttrMatch::Exact(value) = m {
+            needles.push(format!("[{},{}]", json_string(name), json_string(value)).into_bytes());
+        }
+    }
+    if needles.is_empty() || !body.starts_with(b"[\n") {
+        return None;
+    }
+    let finders: Vec<memchr::memmem::Finder> =
+        needles.iter().map(memchr::memmem::Finder::new).collect();
+    let mut products = Vec::new();
+    for line in body.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b",").unwrap_or(line);
+        if !line.starts_with(b"{") || finders.iter().any(|f| f.find(line).is_none()) {
+            continue;
+        }
+        match serde_json::from_slice(line) {
+            Ok(product) => products.push(product),
+            Err(e) => return Some(Err(e.to_string())),
+        }
+    }
+    Some(Ok(products))
+}
+
+/// The Spot Advisor entries of `instance_type` in a region's chunk (one entry per line).
+fn spot_candidates(body: &[u8], instance_type: &str) -> Result<Vec<SpotEntry>, String> {
+    let needle = format!("\"instance_type\":{}", json_string(instance_type));
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let mut entries = Vec::new();
+    for line in body.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b",").unwrap_or(line);
+        if line.starts_with(b"{") && finder.find(line).is_some() {
+            entries.push(serde_json::from_slice(line).map_err(|e| e.to_string())?);
+        }
+    }
+    Ok(entries)
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
 fn matches_product(query: &PriceQuery, product: &Product) -> bool {
     if let Some(family) = &query.product_family {
         if product.product_family.as_deref() != Some(family.as_str()) {
@@ -583,5 +652,48 @@ mod tests {
         // 60,000 GB: 51,200 × 0.023 = 1,177.6; 8,800 × 0.022 = 193.6; total 1,371.2
         assert_eq!(s3.cost(60000.into()), "1371.2".parse().unwrap());
         assert_eq!(s3.cost(Decimal::ZERO), Decimal::ZERO);
+    }
+}
+
+#[cfg(test)]
+mod candidate_tests {
+    use super::*;
+    use crate::pricing::snapshot::Snapshot;
+
+    /// Parsing only candidate lines finds exactly the products a full parse matches.
+    #[test]
+    fn candidates_match_what_a_full_parse_matches() {
+        let snapshot = Snapshot::bundled();
+        let queries = [
+            crate::aws::ec2::instance_hours_query("us-east-1", "t3.large", "Shared"),
+            crate::aws::ec2::instance_hours_query("eu-west-1", "m5.large", "Dedicated"),
+            PriceQuery::new("AmazonEC2", "eu-west-1")
+                .family("Storage")
+                .attr("volumeApiName", "gp3"),
+            PriceQuery::new("AmazonEC2", "us-east-1")
+                .family("System Operation")
+                .attr("volumeApiName", "io2")
+                .usage_type("EBS:VolumeP-IOPS.io2"),
+            PriceQuery::new("AmazonRDS", "eu-west-1")
+                .family("Database Instance")
+                .attr("instanceType", "db.t3.medium"),
+        ];
+        for query in &queries {
+            let chunk = snapshot
+                .chunks
+                .iter()
+                .find(|c| c.service == query.service && c.region == query.region)
+                .expect("a chunk for the query");
+            let all: Vec<Product> = serde_json::from_slice(chunk.body).unwrap();
+            let full: Vec<&Product> = all.iter().filter(|p| matches_product(query, p)).collect();
+            let some = candidates(chunk.body, query)
+                .expect("the query names values")
+                .unwrap();
+            let picked: Vec<&Product> = some.iter().filter(|p| matches_product(query, p)).collect();
+            assert!(!full.is_empty(), "{query}");
+            assert_eq!(full, picked, "{query}");
+            // And the candidates are a small part of the chunk.
+            assert!(some.len() < all.len(), "{query}");
+        }
     }
 }
