@@ -109,18 +109,9 @@ pub fn audit(options: &ConfigOptions, tolerance: Option<Decimal>) -> Result<(Aud
     let tolerance = tolerance
         .or(assumptions.tolerance_percent.map(|t| t.0))
         .unwrap_or(DEFAULT_TOLERANCE_PERCENT);
-    let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(
-        file_bytes.as_deref(),
-        options.prices.prices_file.as_deref(),
-        options.prices.cache_dir.as_deref(),
-    )?;
-    let mut pricer = Pricer::new(
-        &loaded,
-        &book,
-        &options.load,
-        crate::pricing_date(None, &generated_at(options))?,
-    );
+    let data = crate::PriceData::read(&options.prices)?;
+    let book = data.book()?;
+    let mut pricer = Pricer::new(&loaded, &book, options)?;
     let mut projects = Vec::new();
     if !assumptions.prices.is_empty() {
         for project in &loaded.config.projects {

@@ -33,18 +33,9 @@ pub struct ConfigOptions {
 pub fn check(options: &ConfigOptions) -> Result<Outcome> {
     let loaded = config::load(&options.config)?;
     let selected = select(&loaded, &options.projects)?;
-    let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(
-        file_bytes.as_deref(),
-        options.prices.prices_file.as_deref(),
-        options.prices.cache_dir.as_deref(),
-    )?;
-    let mut pricer = Pricer::new(
-        &loaded,
-        &book,
-        &options.load,
-        crate::pricing_date(None, &generated_at(options))?,
-    );
+    let data = crate::PriceData::read(&options.prices)?;
+    let book = data.book()?;
+    let mut pricer = Pricer::new(&loaded, &book, options)?;
     let mut projects = Vec::new();
     let mut checks = Vec::new();
     for project in selected {
@@ -108,23 +99,22 @@ pub struct Pricer<'a> {
 }
 
 impl<'a> Pricer<'a> {
-    /// `pricing_date` (YYYY-MM-DD) is the day prices and support calendars apply to.
+    /// Prices on the day of the report (`options.generated_at`, else now), as `breakdown` does.
     pub fn new(
         loaded: &'a Loaded,
         book: &'a PriceBook<'a>,
-        load: &'a LoadOptions,
-        pricing_date: String,
-    ) -> Self {
-        Pricer {
+        options: &'a ConfigOptions,
+    ) -> Result<Self> {
+        Ok(Pricer {
             loaded,
             book,
-            load,
-            pricing_date,
+            load: &options.load,
+            pricing_date: crate::pricing_date(None, &generated_at(options))?,
             files: BTreeMap::new(),
             usage: BTreeMap::new(),
             used: SourcesUsed::default(),
             warnings: Vec::new(),
-        }
+        })
     }
 
     /// Prices `project` with `vars` over its variables and `usage` over its usage file; the

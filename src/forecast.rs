@@ -70,18 +70,9 @@ pub fn forecast(options: &ConfigOptions) -> Result<(Forecast, Vec<String>)> {
             loaded.path.display()
         )));
     }
-    let file_bytes = crate::read_prices_file(&options.prices)?;
-    let book = crate::open_book(
-        file_bytes.as_deref(),
-        options.prices.prices_file.as_deref(),
-        options.prices.cache_dir.as_deref(),
-    )?;
-    let mut pricer = Pricer::new(
-        &loaded,
-        &book,
-        &options.load,
-        crate::pricing_date(None, &generated_at(options))?,
-    );
+    let data = crate::PriceData::read(&options.prices)?;
+    let book = data.book()?;
+    let mut pricer = Pricer::new(&loaded, &book, options)?;
     let mut scenarios = Vec::new();
     for s in &loaded.config.scenarios {
         // The configuration checked that the project exists.

@@ -85,12 +85,8 @@ pub fn load_usage(
 
 /// Prices every path (plan or state JSON, or an HCL directory) as one project each.
 pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
-    let file_bytes = read_prices_file(&options.prices)?;
-    let book = open_book(
-        file_bytes.as_deref(),
-        options.prices.prices_file.as_deref(),
-        options.prices.cache_dir.as_deref(),
-    )?;
+    let data = PriceData::read(&options.prices)?;
+    let book = data.book()?;
     let mut warnings = Vec::new();
     let usage = load_usage(options.usage_file.as_deref(), &mut warnings)?;
     let categories = BTreeMap::new();
@@ -139,7 +135,31 @@ pub fn pricing_date(asked: Option<&str>, generated_at: &str) -> Result<String> {
     }
 }
 
-pub(crate) fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
+/// The price data of one run: the bytes of an explicit `--prices` file, which the book borrows.
+pub struct PriceData<'o> {
+    options: &'o PriceOptions,
+    bytes: Option<Vec<u8>>,
+}
+
+impl<'o> PriceData<'o> {
+    pub fn read(options: &'o PriceOptions) -> Result<Self> {
+        Ok(PriceData {
+            options,
+            bytes: read_prices_file(options)?,
+        })
+    }
+
+    /// The book over the `--prices` file, the cache and the bundled snapshot, in that order.
+    pub fn book(&self) -> Result<PriceBook<'_>> {
+        open_book(
+            self.bytes.as_deref(),
+            self.options.prices_file.as_deref(),
+            self.options.cache_dir.as_deref(),
+        )
+    }
+}
+
+fn read_prices_file(options: &PriceOptions) -> Result<Option<Vec<u8>>> {
     options
         .prices_file
         .as_ref()
