@@ -52,8 +52,19 @@ fn plain_message(message: &str) -> String {
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(first);
-    match first.find(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    // Messages addressed to the parser's programmer, said for the file's author instead.
+    if first.starts_with("budget breached") {
+        "aliases expand to too many nodes (plancost stops expanding a \"billion laughs\")"
+            .to_string()
+    } else if first.starts_with("multiple YAML documents") {
+        "holds more than one YAML document (a `---` line in the middle?)".to_string()
+    } else if first.starts_with("recursive references") {
+        "an alias refers to a node that contains it".to_string()
+    } else {
+        first.to_string()
     }
 }
