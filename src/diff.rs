@@ -196,6 +196,7 @@ pub fn merge(reports: Vec<(String, Report)>, generated_at: String) -> Result<Rep
     let mut sources = BTreeSet::new();
     let mut origins = BTreeSet::new();
     for (file, report) in reports {
+        check_unique_names(&report.projects, &file)?;
         for p in &report.projects {
             if let Some(other) = names.insert(p.name.clone(), file.clone()) {
                 return Err(Error::Usage(format!(
