@@ -43,7 +43,8 @@ pub const SECRET_ENV: &[&str] = &[
 
 static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16,}\b",
+        // No leading word boundary: a key glued to other text (`xAKIA…`) is still a key.
+        r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16,}\b",
         r"|\bgh[pousr]_[A-Za-z0-9]{30,}\b",
         r"|\bgithub_pat_[A-Za-z0-9_]{20,}\b",
         r"|\bglpat-[A-Za-z0-9_\-]{20,}",
@@ -152,7 +153,7 @@ mod tests {
 
     #[test]
     fn aws_keys_and_tokens_are_removed() {
-        let text = "id AKIAIOSFODNN7EXAMPLE key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
+        let text = "id xAKIAIOSFODNN7EXAMPLE key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
                     gh ghp_abcdefghijklmnopqrstuvwxyz0123456789 gl glpat-abcdefghij0123456789";
         let out = scrub(text);
         for secret in [
