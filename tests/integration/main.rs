@@ -26,6 +26,7 @@ mod mock_http;
 mod network;
 mod price_store;
 mod prices;
+mod properties;
 mod rds;
 mod reference;
 mod resources;
