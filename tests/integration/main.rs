@@ -13,6 +13,7 @@ mod diff;
 mod eks;
 mod elasticache;
 mod elb;
+mod escaping;
 mod fake_bulk_api;
 mod forecast;
 mod formats;
