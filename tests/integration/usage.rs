@@ -75,7 +75,7 @@ fn broken_usage_files_name_file_line_and_column() {
         (
             "bomb.yml",
             &alias_bomb(),
-            ":9:",
+            ":8:",
             "aliases expand to too many nodes",
         ),
     ];
