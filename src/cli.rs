@@ -301,7 +301,32 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// Scrubs every text the binary writes (see `plancost::redact`).
+static REDACTOR: std::sync::OnceLock<plancost::redact::Redactor> = std::sync::OnceLock::new();
+
+fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
+    match REDACTOR.get() {
+        Some(r) => r.scrub(text),
+        None => plancost::redact::scrub(text),
+    }
+}
+
 pub fn run() -> i32 {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut redactor = plancost::redact::Redactor::from_env(&env);
+    // A token given on the command line is as secret as one in the environment.
+    let args: Vec<String> = std::env::args().collect();
+    for pair in args.windows(2) {
+        if pair[0] == "--token" {
+            redactor.add(&pair[1]);
+        }
+    }
+    for arg in &args {
+        if let Some(token) = arg.strip_prefix("--token=") {
+            redactor.add(token);
+        }
+    }
+    let _ = REDACTOR.set(redactor);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -313,7 +338,7 @@ pub fn run() -> i32 {
     match execute(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", scrub(&e.to_string()));
             e.exit_code()
         }
     }
@@ -737,7 +762,7 @@ fn comment(platform: ci::Platform, args: CommentArgs, quiet: bool) -> Result<i32
     let result = ci::comment(&run, &env)?;
     if !quiet {
         for note in &result.notes {
-            eprintln!("{note}");
+            eprintln!("{}", scrub(note));
         }
     }
     match &result.outcome {
@@ -761,12 +786,13 @@ fn comment(platform: ci::Platform, args: CommentArgs, quiet: bool) -> Result<i32
 fn print_warnings(quiet: bool, warnings: &[String]) {
     if !quiet {
         for w in warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", scrub(w));
         }
     }
 }
 
 fn write_output(text: &str, out: Option<&PathBuf>) -> Result<(), Error> {
+    let text = scrub(text);
     match out {
         Some(path) => write_atomically(path, text.as_bytes()),
         None => {

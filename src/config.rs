@@ -279,10 +279,36 @@ pub fn load(path: &Path) -> Result<Loaded> {
     }
     let config: Config = crate::yaml::read(path)?;
     validate(path, &config)?;
-    Ok(Loaded {
+    let loaded = Loaded {
         path: path.to_path_buf(),
         config,
-    })
+    };
+    check_paths(&loaded)?;
+    Ok(loaded)
+}
+
+/// A project's path or usage file that does not exist is an error in the configuration, at the
+/// project's line, rather than a bare "cannot read" about a file the user may not recognise.
+fn check_paths(loaded: &Loaded) -> Result<()> {
+    for p in &loaded.config.projects {
+        let files = std::iter::once(("path", &p.path))
+            .chain(p.usage_file.iter().map(|f| ("usage_file", f)));
+        for (key, file) in files {
+            let resolved = loaded.resolve(file);
+            if std::fs::metadata(&resolved).is_err() {
+                return Err(at(
+                    &loaded.path,
+                    p.name.referenced,
+                    format!(
+                        "project {:?}: its {key} {} does not exist",
+                        p.name.value,
+                        resolved.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn at(path: &Path, location: serde_saphyr::Location, message: String) -> Error {

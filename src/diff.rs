@@ -22,11 +22,80 @@ pub fn read_report(path: &Path) -> Result<Report> {
             path,
             format!(
                 "is a report of schema version {:?}; this plancost reads version 1",
-                report.schema_version
+                report.schema_version.chars().take(20).collect::<String>()
             ),
         ));
     }
+    if report.currency != "USD" {
+        return Err(Error::input(
+            path,
+            "is a report in another currency than USD; plancost compares and merges USD reports only",
+        ));
+    }
+    check_amounts(&report).map_err(|field| {
+        Error::input(
+            path,
+            format!(
+                "{field} is not a plausible amount (beyond ±10^15); the report was not written by plancost or was altered"
+            ),
+        )
+    })?;
     Ok(report)
+}
+
+/// The largest amount (money or quantity) a report may hold, 10^15: far above any real bill,
+/// and far enough below `Decimal::MAX` (about 7.9 × 10^28) that totals of millions of such
+/// amounts cannot overflow when reports are compared or merged.
+const MAX_AMOUNT: Decimal = crate::model::MAX_QUANTITY;
+
+/// The first amount of `report` beyond [`MAX_AMOUNT`], by its place in the report.
+fn check_amounts(report: &Report) -> std::result::Result<(), String> {
+    let ok = |d: &Decimal| d.abs() <= MAX_AMOUNT;
+    let check = |d: &Decimal, field: &dyn Fn() -> String| if ok(d) { Ok(()) } else { Err(field()) };
+    let opt = |d: &Option<Decimal>, field: &dyn Fn() -> String| match d {
+        Some(d) if !ok(d) => Err(field()),
+        _ => Ok(()),
+    };
+    check(&report.total_monthly_cost, &|| "total_monthly_cost".into())?;
+    check(&report.past_total_monthly_cost, &|| {
+        "past_total_monthly_cost".into()
+    })?;
+    check(&report.diff_monthly_cost, &|| "diff_monthly_cost".into())?;
+    for (p, project) in report.projects.iter().enumerate() {
+        let at = |f: &str| format!("projects[{p}].{f}");
+        check(&project.total_monthly_cost, &|| at("total_monthly_cost"))?;
+        check(&project.past_total_monthly_cost, &|| {
+            at("past_total_monthly_cost")
+        })?;
+        check(&project.diff_monthly_cost, &|| at("diff_monthly_cost"))?;
+        for (c, amount) in &project.categories {
+            check(amount, &|| at(&format!("categories.{}", c.as_str())))?;
+        }
+        for (r, resource) in project.resources.iter().enumerate() {
+            let at = |f: &str| format!("projects[{p}].resources[{r}].{f}");
+            check(&resource.monthly_cost, &|| at("monthly_cost"))?;
+            check(&resource.past_monthly_cost, &|| at("past_monthly_cost"))?;
+            let components = resource.components.iter().map(|c| ("components", c)).chain(
+                resource
+                    .past_components
+                    .iter()
+                    .map(|c| ("past_components", c)),
+            );
+            for (i, (list, component)) in components.enumerate() {
+                let at = |f: &str| at(&format!("{list}[{i}].{f}"));
+                opt(&component.monthly_quantity, &|| at("monthly_quantity"))?;
+                opt(&component.unit_price, &|| at("unit_price"))?;
+                opt(&component.monthly_cost, &|| at("monthly_cost"))?;
+            }
+        }
+    }
+    if let Some(budget) = &report.budget {
+        for (i, c) in budget.checks.iter().enumerate() {
+            check(&c.limit, &|| format!("budget.checks[{i}].limit"))?;
+            check(&c.actual, &|| format!("budget.checks[{i}].actual"))?;
+        }
+    }
+    Ok(())
 }
 
 fn check_unique_names(projects: &[ProjectReport], what: &str) -> Result<()> {
@@ -127,6 +196,7 @@ pub fn merge(reports: Vec<(String, Report)>, generated_at: String) -> Result<Rep
     let mut sources = BTreeSet::new();
     let mut origins = BTreeSet::new();
     for (file, report) in reports {
+        check_unique_names(&report.projects, &file)?;
         for p in &report.projects {
             if let Some(other) = names.insert(p.name.clone(), file.clone()) {
                 return Err(Error::Usage(format!(

@@ -303,6 +303,19 @@ fn price_side<'r>(
         if let Some(c) = components.iter().find(|c| {
             c.monthly_quantity
                 .value()
+                .is_some_and(|q| q > crate::model::MAX_QUANTITY)
+        }) {
+            return Err(Error::input(
+                &input.path,
+                format!(
+                    "{}: {} comes out above 10^15 units a month; check the values it is computed from",
+                    resource.address, c.name
+                ),
+            ));
+        }
+        if let Some(c) = components.iter().find(|c| {
+            c.monthly_quantity
+                .value()
                 .is_some_and(|q| q.is_sign_negative() && !q.is_zero())
         }) {
             return Err(Error::input(
@@ -317,6 +330,18 @@ fn price_side<'r>(
         let mut unpriced = Vec::new();
         for component in components {
             let (report, failure) = price_component(component, book, used);
+            if report
+                .monthly_cost
+                .is_some_and(|c| c > crate::model::MAX_QUANTITY)
+            {
+                return Err(Error::input(
+                    &input.path,
+                    format!(
+                        "{}: {} costs more than 10^15 USD a month; check the values it is computed from",
+                        resource.address, report.name
+                    ),
+                ));
+            }
             if let Some(reason) = failure {
                 unpriced.push(Unpriced {
                     address: resource.address.clone(),

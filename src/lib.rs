@@ -17,6 +17,7 @@ pub mod estimate;
 pub mod forecast;
 pub mod model;
 pub mod pricing;
+pub mod redact;
 pub mod report;
 pub mod terraform;
 pub mod time;

@@ -197,6 +197,25 @@ pub fn load_file(path: &std::path::Path) -> crate::Result<(Usage, Vec<UsageWarni
             }
         }
     };
+    for values in file
+        .resource_type_default_usage
+        .values()
+        .chain(file.resource_usage.values())
+    {
+        for (key, value) in values {
+            if !plausible_numbers(&value.value) {
+                let l = value.referenced;
+                return Err(crate::Error::input_at(
+                    path,
+                    crate::error::Position {
+                        line: l.line() as usize,
+                        column: l.column() as usize,
+                    },
+                    format!("usage value {key:?} must be a number no larger than 10^12"),
+                ));
+            }
+        }
+    }
     let mut usage = Usage::default();
     for (resource_type, values) in &file.resource_type_default_usage {
         check(resource_type, values, resource_type);
@@ -213,6 +232,27 @@ pub fn load_file(path: &std::path::Path) -> crate::Result<(Usage, Vec<UsageWarni
     }
     warnings.sort_by_key(|w| w.line);
     Ok((usage, warnings))
+}
+
+/// False when `value` holds a number plancost cannot use: beyond ±10^12 (a trillion requests,
+/// hours or GB a month is beyond any real usage, and the bound keeps products of usage values,
+/// plan values and prices far from `Decimal`'s limit), or a YAML number too large for an exact
+/// decimal at all (1e300).
+const MAX_USAGE_VALUE: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+
+fn plausible_numbers(value: &Value) -> bool {
+    match value {
+        Value::Number(_) => {
+            crate::model::json_decimal(value).is_some_and(|d| d.abs() <= MAX_USAGE_VALUE)
+        }
+        Value::String(s) => s
+            .trim()
+            .parse::<Decimal>()
+            .map_or(true, |d| d.abs() <= MAX_USAGE_VALUE),
+        Value::Array(items) => items.iter().all(plausible_numbers),
+        Value::Object(map) => map.values().all(plausible_numbers),
+        _ => true,
+    }
 }
 
 fn unspan(values: &BTreeMap<String, serde_saphyr::Spanned<Value>>) -> UsageValues {

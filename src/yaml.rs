@@ -15,6 +15,11 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         with_snippet: false,
         strict_booleans: true,
+        // Far above any real usage file or configuration, and small enough that a file of
+        // nested aliases is refused in milliseconds rather than seconds.
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+        },
     };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let position = e.location().map(|l| Position {
@@ -52,8 +57,19 @@ fn plain_message(message: &str) -> String {
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(first);
-    match first.find(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    // Messages addressed to the parser's programmer, said for the file's author instead.
+    if first.starts_with("budget breached") || first.starts_with("alias replay limit") {
+        "aliases expand to too many nodes (plancost stops expanding a \"billion laughs\")"
+            .to_string()
+    } else if first.starts_with("multiple YAML documents") {
+        "holds more than one YAML document (a `---` line in the middle?)".to_string()
+    } else if first.starts_with("recursive references") {
+        "an alias refers to a node that contains it".to_string()
+    } else {
+        first.to_string()
     }
 }

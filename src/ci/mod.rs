@@ -299,9 +299,16 @@ pub fn comment(run: &CommentRun, env: &dyn Fn(&str) -> Option<String>) -> Result
             chart: run.chart,
         },
     );
+    // A comment is public to everyone who can read the pull request: nothing that looks like a
+    // credential, nor the token itself, goes into it (the report may come from anywhere).
+    let mut redactor = crate::redact::Redactor::from_env(env);
+    if let Some(token) = &run.token {
+        redactor.add(token);
+    }
+    let body = redactor.scrub(&body).into_owned();
     let mut notes = Vec::new();
     if let Some(summary) = env("GITHUB_STEP_SUMMARY") {
-        notes.push(append_step_summary(Path::new(&summary), &report));
+        notes.push(append_step_summary(Path::new(&summary), &report, &redactor));
     }
     let (outcome, place, client_notes) = match run.platform {
         Platform::GitHub => github::comment(run, env, &body, &marker)?,
@@ -318,8 +325,9 @@ pub fn comment(run: &CommentRun, env: &dyn Fn(&str) -> Option<String>) -> Result
 
 /// Appends the report's Markdown (without the marker) to the GitHub Actions job summary; a
 /// failure is a note, not an error, as the comment matters more.
-fn append_step_summary(path: &Path, report: &Report) -> String {
+fn append_step_summary(path: &Path, report: &Report, redactor: &crate::redact::Redactor) -> String {
     let text = comment_markdown::render(report, &CommentOptions::default());
+    let text = redactor.scrub(&text);
     let written = std::fs::OpenOptions::new()
         .append(true)
         .create(true)

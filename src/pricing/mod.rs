@@ -231,7 +231,18 @@ impl PriceSet {
 }
 
 /// Parses an AWS price string ("0.0456000000", "1.006") exactly.
+///
+/// A negative price, or one above a billion dollars per unit (AWS's largest, a three-year
+/// all-upfront reservation of its largest instance, is a few million), is refused as corrupt
+/// data: with unit prices bounded, no quantity plancost accepts can overflow a cost.
 pub fn parse_price(text: &str) -> Option<Decimal> {
+    parse_decimal(text).filter(|d| !d.is_sign_negative() && *d <= MAX_UNIT_PRICE)
+}
+
+/// The largest unit price read (see [`parse_price`]).
+pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+fn parse_decimal(text: &str) -> Option<Decimal> {
     let text = text.trim();
     // rust_decimal rejects exponents in from_str, which AWS never uses; scientific notation is
     // accepted through from_scientific only for robustness against hand-made files.
@@ -246,7 +257,9 @@ pub fn parse_range(text: &str) -> Option<Option<Decimal>> {
     if text.eq_ignore_ascii_case("inf") || text.is_empty() {
         Some(None)
     } else {
-        parse_price(text).map(Some)
+        parse_decimal(text)
+            .filter(|d| !d.is_sign_negative() && *d <= crate::model::MAX_QUANTITY)
+            .map(Some)
     }
 }
 

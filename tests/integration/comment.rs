@@ -663,3 +663,100 @@ fn a_crafted_resource_name_in_a_report_renders_as_text() {
         "{md}"
     );
 }
+
+/// The CI client on its own, with waits short enough for a test.
+fn client(url: &str) -> plancost::ci::http::Client {
+    use plancost::ci::http::{ApiUrl, Client, RetryPolicy};
+    Client::new(
+        ApiUrl::parse(url, "--api-url").unwrap(),
+        "authorization",
+        "Bearer ghp_PlancostClientTestToken000000000000".into(),
+        "ghp_PlancostClientTestToken000000000000",
+        Vec::new(),
+        RetryPolicy {
+            attempts: 3,
+            first_delay: std::time::Duration::from_millis(10),
+            max_wait: std::time::Duration::from_secs(1),
+        },
+    )
+}
+
+#[test]
+fn client_connection_refused_is_retried_then_a_clear_error() {
+    use plancost::ci::http::Method;
+    // Nothing listens on the discard port of this machine.
+    let c = client("http://127.0.0.1:9");
+    let err = c
+        .send(Method::Get, "http://127.0.0.1:9/repos/a/b", None)
+        .unwrap_err();
+    let message = err.to_string();
+    assert_eq!(err.exit_code(), 4);
+    assert!(
+        message.contains("GET http://127.0.0.1:9/repos/a/b failed"),
+        "{message}"
+    );
+    assert!(!message.contains("ghp_"), "{message}");
+    let notes = c.take_notes();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+}
+
+#[test]
+fn client_redirects_are_never_followed() {
+    use plancost::ci::http::Method;
+    let server = Server::start(vec![
+        Reply::json(301, "").header("location", "https://attacker.example/steal"),
+        Reply::json(302, "").header("location", "{url}/elsewhere"),
+    ]);
+    let c = client(&server.url);
+    for _ in 0..2 {
+        let response = c
+            .send(Method::Get, &format!("{}/repos/a/b", server.url), None)
+            .unwrap();
+        assert!(matches!(response.status, 301 | 302));
+    }
+    // Two requests, both to the path asked for: neither Location was visited.
+    assert_eq!(server.lines(), ["GET /repos/a/b", "GET /repos/a/b"]);
+}
+
+#[test]
+fn client_bodies_are_capped_and_a_cut_body_is_retried_then_an_error() {
+    use plancost::ci::http::{MAX_RESPONSE_BYTES, Method};
+    let huge = "x".repeat(MAX_RESPONSE_BYTES as usize + 1);
+    let server = Server::start(vec![Reply::json(200, huge)]);
+    let c = client(&server.url);
+    let err = c
+        .send(Method::Get, &format!("{}/big", server.url), None)
+        .unwrap_err();
+    assert!(!err.to_string().contains("ghp_"), "{err}");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a body over the cap is not fetched again"
+    );
+
+    // A body shorter than its declared length: dropped connections are retried, in bounds.
+    let cut = || Reply::json(200, r#"{"id":1}"#).header("content-length", "5000");
+    let server = Server::start(vec![cut(), cut(), cut(), cut()]);
+    let c = client(&server.url);
+    let err = c
+        .send(Method::Get, &format!("{}/cut", server.url), None)
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 4);
+    assert_eq!(server.requests().len(), 3, "three attempts, no more");
+}
+
+#[test]
+fn client_retry_after_beyond_the_limit_is_not_waited_for() {
+    use plancost::ci::http::Method;
+    let server = Server::start(vec![
+        Reply::json(429, r#"{"message":"slow down"}"#).header("retry-after", "3600"),
+    ]);
+    let c = client(&server.url);
+    let response = c
+        .send(Method::Get, &format!("{}/x", server.url), None)
+        .unwrap();
+    assert_eq!(response.status, 429);
+    assert_eq!(server.requests().len(), 1);
+    let notes = c.take_notes();
+    assert!(notes[0].contains("longer than plancost waits"), "{notes:?}");
+}

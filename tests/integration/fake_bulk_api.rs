@@ -23,6 +23,12 @@ pub enum Fault {
     Stall(Duration),
     /// Sends the body in 64 KiB pieces with this pause between them.
     Trickle(Duration),
+    /// Answers 302 with this `Location` (`{base}` becomes the server's base URL).
+    Redirect(String),
+    /// Declares the true length but sends this many bytes of garbage after the body.
+    Overlong(usize),
+    /// Sends no `Content-Length`: the body ends when the connection closes.
+    NoLength,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +67,10 @@ impl FakeBulkApi {
         FakeBulkApi { endpoint, shared }
     }
 
+    pub fn base(&self) -> &str {
+        &self.endpoint
+    }
+
     /// Faults for the next requests of `path` (the first listed applies first).
     pub fn inject(&self, path: &str, faults: Vec<Fault>) {
         self.shared
@@ -87,6 +97,13 @@ fn etag_of(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x100000001b3);
     }
     format!("\"{h:016x}\"")
+}
+
+fn base_of(stream: &TcpStream) -> String {
+    stream
+        .local_addr()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_default()
 }
 
 fn serve(stream: TcpStream, root: &std::path::Path, state: &Mutex<Shared>) -> std::io::Result<()> {
@@ -142,6 +159,14 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &Mutex<Shared>) -> st
             "HTTP/1.1 429 Too Many Requests\r\nRetry-After: {secs}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         );
     }
+    if let Some(Fault::Redirect(location)) = &fault {
+        log(302, false);
+        let location = location.replace("{base}", &base_of(&out));
+        return write!(
+            out,
+            "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+    }
     let rel = path.trim_start_matches('/');
     let (bytes, gzip) = match std::fs::read(root.join(rel)) {
         Ok(b) => (b, false),
@@ -194,6 +219,13 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &Mutex<Shared>) -> st
             )?;
             (206, &body[start..])
         }
+        None if matches!(fault, Some(Fault::NoLength)) => {
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nETag: {etag}\r\n{encoding}Connection: close\r\n\r\n"
+            )?;
+            (200, &body[..])
+        }
         None => {
             write!(
                 out,
@@ -206,6 +238,10 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &Mutex<Shared>) -> st
     log(status, range_start.is_some());
     match fault {
         Some(Fault::Truncate(n)) => out.write_all(&body[..n.min(body.len())]),
+        Some(Fault::Overlong(extra)) => {
+            out.write_all(body)?;
+            out.write_all(&vec![b'x'; extra])
+        }
         Some(Fault::Trickle(pause)) => {
             for piece in body.chunks(64 << 10) {
                 out.write_all(piece)?;

@@ -147,10 +147,15 @@ fn read_request(stream: &mut TcpStream) -> Option<Request> {
 }
 
 fn write_reply(stream: &mut TcpStream, reply: &Reply, base: &str) {
+    // A scripted content-length (a body cut short) replaces the true one.
+    let length = if reply.headers.iter().any(|(n, _)| n == "content-length") {
+        String::new()
+    } else {
+        format!("content-length: {}\r\n", reply.body.len())
+    };
     let mut text = format!(
-        "HTTP/1.1 {} Scripted\r\ncontent-length: {}\r\nconnection: close\r\n",
-        reply.status,
-        reply.body.len()
+        "HTTP/1.1 {} Scripted\r\n{length}connection: close\r\n",
+        reply.status
     );
     for (name, value) in &reply.headers {
         text.push_str(&format!("{name}: {}\r\n", value.replace("{url}", base)));

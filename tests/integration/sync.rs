@@ -277,3 +277,156 @@ fn a_sync_killed_midway_leaves_the_previous_cache_usable() {
     assert!(log[0].range && log[0].status == 206, "{log:?}");
     assert_eq!(t3_medium(&dir).first_unit_price(), dec("0.0456"));
 }
+
+#[test]
+fn a_redirect_is_followed_and_a_redirect_loop_fails_clearly() {
+    let api = server();
+    let dir = scratch_dir("sync-redirect");
+    let elsewhere = format!("{}{ELB}", api.base());
+    api.inject(ELB, vec![Fault::Redirect(elsewhere.clone())]);
+    let report = sync(&Cache::new(&dir), &options(&api, &["AWSELB"])).unwrap();
+    assert_eq!(report.updated, ["AWSELB@eu-west-1"]);
+    let statuses: Vec<u16> = api
+        .log()
+        .iter()
+        .filter(|l| l.path == ELB)
+        .map(|l| l.status)
+        .collect();
+    assert_eq!(statuses, [302, 200]);
+
+    // A redirect to itself, forever: a bounded number of hops and tries, then exit code 3.
+    let dir = scratch_dir("sync-redirect-loop");
+    api.inject(ELB, vec![Fault::Redirect(elsewhere); 200]);
+    let mut opts = options(&api, &["AWSELB"]);
+    opts.retries = 1;
+    let err = sync(&Cache::new(&dir), &opts).unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    assert!(err.to_string().contains("AWSELB@eu-west-1"), "{err}");
+    let hops = api.log().iter().filter(|l| l.status == 302).count();
+    assert!(hops < 60, "{hops} redirects followed");
+    assert!(!dir.join("prices").exists());
+}
+
+#[test]
+fn downloads_are_capped_whether_or_not_the_server_declares_the_size() {
+    let api = server();
+    let mut opts = options(&api, &["AmazonEC2"]);
+    // The EC2 offer is 3.3 MB gzipped; the limit is 1 MB.
+    opts.max_download_bytes = 1_000_000;
+
+    // Declared: refused before a byte of the body is read.
+    let dir = scratch_dir("sync-cap-declared");
+    let err = sync(&Cache::new(&dir), &opts).unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    assert!(err.to_string().contains("over the download limit"), "{err}");
+    assert!(!dir.join("prices").exists());
+
+    // Not declared (the body ends when the connection closes): cut at the limit.
+    let dir = scratch_dir("sync-cap-undeclared");
+    api.inject(EC2, vec![Fault::NoLength]);
+    let err = sync(&Cache::new(&dir), &opts).unwrap_err();
+    assert!(
+        err.to_string().contains("exceeds the download limit"),
+        "{err}"
+    );
+    assert!(!dir.join("prices").exists());
+    let partial =
+        plancost::pricing::sync::download_path(&Cache::new(&dir), "AmazonEC2", "eu-west-1");
+    assert!(std::fs::metadata(&partial).map_or(0, |m| m.len()) <= 1_000_000);
+}
+
+#[test]
+fn a_body_far_longer_than_declared_is_read_to_its_declared_length() {
+    let api = server();
+    let dir = scratch_dir("sync-overlong");
+    // 50 MB of garbage after the offer's declared 3.3 MB.
+    api.inject(EC2, vec![Fault::Overlong(50 << 20)]);
+    let report = sync(&Cache::new(&dir), &options(&api, &["AmazonEC2"])).unwrap();
+    assert_eq!(report.updated, ["AmazonEC2@eu-west-1"]);
+    assert_eq!(t3_medium(&dir).first_unit_price(), dec("0.0456"));
+}
+
+#[test]
+fn a_retry_after_beyond_the_limit_waits_only_the_limit() {
+    let api = server();
+    let dir = scratch_dir("sync-retry-after");
+    // An hour asked for; the options allow one second.
+    api.inject(ELB, vec![Fault::TooMany(3600)]);
+    let report = sync(&Cache::new(&dir), &options(&api, &["AWSELB"])).unwrap();
+    assert_eq!(report.updated, ["AWSELB@eu-west-1"]);
+    let statuses: Vec<u16> = api
+        .log()
+        .iter()
+        .filter(|l| l.path == ELB)
+        .map(|l| l.status)
+        .collect();
+    assert_eq!(statuses, [429, 200]);
+}
+
+#[test]
+fn readers_succeed_while_another_process_syncs() {
+    let api = server();
+    let dir = scratch_dir("sync-readers");
+    sync(&Cache::new(&dir), &options(&api, &["AmazonEC2"])).unwrap();
+
+    // A forced sync replaces the EC2 file slowly (~5 s) while two processes keep pricing a plan
+    // whose eu-west-1 instance reads that file.
+    api.inject(EC2, vec![Fault::Trickle(Duration::from_millis(100))]);
+    let mut syncing = plancost()
+        .args(["prices", "sync", "--force", "--region", "eu-west-1"])
+        .args([
+            "--service",
+            "AmazonEC2",
+            "--cache-dir",
+            dir.to_str().unwrap(),
+        ])
+        .args(["--endpoint", &api.endpoint])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Readers start once the download is under way (bounded wait: 200 × 50 ms).
+    let download =
+        plancost::pricing::sync::download_path(&Cache::new(&dir), "AmazonEC2", "eu-west-1");
+    for _ in 0..200 {
+        if std::fs::metadata(&download).is_ok_and(|m| m.len() > 0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        syncing.try_wait().unwrap().is_none(),
+        "the sync ended before the readers began"
+    );
+    let plan = fixture("tf/multi-region/plan.json");
+    let reader = |dir: std::path::PathBuf, plan: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let mut prices = Vec::new();
+            for _ in 0..8 {
+                let out = plancost()
+                    .args(["breakdown", "--format", "json", "--cache-dir"])
+                    .arg(&dir)
+                    .arg(&plan)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{}", stderr(&out));
+                let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                let c = component(&report, "module.web_eu.aws_instance.this", "Instance usage");
+                prices.push((
+                    c["unit_price"].as_str().unwrap().to_string(),
+                    c["price"]["source"].as_str().unwrap().to_string(),
+                ));
+            }
+            prices
+        })
+    };
+    let readers = [reader(dir.clone(), plan.clone()), reader(dir.clone(), plan)];
+    for r in readers {
+        for (price, source) in r.join().unwrap() {
+            // t3.small Linux eu-west-1: $0.0228/h, from the cache whichever file was in place.
+            assert_eq!(price, "0.0228");
+            assert!(source.contains("cache"), "{source}");
+        }
+    }
+    assert!(syncing.wait().unwrap().success());
+    assert_eq!(t3_medium(&dir).first_unit_price(), dec("0.0456"));
+}

@@ -72,7 +72,12 @@ fn broken_usage_files_name_file_line_and_column() {
             ":1:",
             "version must be 0.1",
         ),
-        ("bomb.yml", &alias_bomb(), ":9:", "budget"),
+        (
+            "bomb.yml",
+            &alias_bomb(),
+            ":8:",
+            "aliases expand to too many nodes",
+        ),
     ];
     let plan = fixture("tf/instances/plan.json");
     for (name, text, position, words) in cases {

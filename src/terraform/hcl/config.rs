@@ -121,13 +121,21 @@ pub struct ModuleDef {
 pub fn load_module(dir: &Path) -> Result<ModuleDef> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Error::input(dir, format!("cannot read the module directory: {e}")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            (name.ends_with(".tf") || name.ends_with(".tf.json")) && p.is_file()
-        })
-        .collect();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries.filter_map(|e| e.ok()) {
+        let p = entry.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            continue;
+        }
+        // Follows symbolic links; a link loop or a dangling link named like a Terraform file
+        // is an error rather than a file silently left out of the estimate.
+        match std::fs::metadata(&p) {
+            Ok(meta) if meta.is_file() => paths.push(p),
+            Ok(_) => {}
+            Err(e) => return Err(Error::input(&p, format!("cannot read: {e}"))),
+        }
+    }
     paths.sort();
     let mut module = ModuleDef {
         dir: dir.to_path_buf(),
@@ -219,6 +227,12 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                     nullable: attribute(&block, "nullable").and_then(Expression::as_bool)
                         != Some(false),
                 };
+                if module.variables.contains_key(&name) {
+                    return Err(f.error(
+                        block.span(),
+                        format!("variable {name:?} is declared twice in this module"),
+                    ));
+                }
                 module.variables.insert(name, decl);
             }
             "locals" => {
@@ -272,6 +286,12 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                     provider,
                     block,
                 };
+                if module.resources.contains_key(&decl.key()) {
+                    return Err(f.error(
+                        decl.block.span(),
+                        format!("{} is declared twice in this module", decl.key()),
+                    ));
+                }
                 module.resources.insert(decl.key(), decl);
             }
             "module" => {
@@ -317,6 +337,12 @@ fn add_body(module: &mut ModuleDef, file: usize, body: Body) -> Result<()> {
                     providers,
                     block,
                 };
+                if module.calls.contains_key(&name) {
+                    return Err(f.error(
+                        decl.span.clone(),
+                        format!("module {name:?} is declared twice in this module"),
+                    ));
+                }
                 module.calls.insert(name, decl);
             }
             "provider" => {

@@ -40,7 +40,17 @@ impl Scope for EmptyScope {
     }
 }
 
-/// What functions that touch files need.
+/// The largest value (string, list or object, nested values included) one expression may
+/// produce. Real configurations stay far below it (a large IAM policy is a few kB); a hostile
+/// one that doubles a string a few dozen times stops here instead of exhausting memory.
+pub const MAX_VALUE_BYTES: usize = 16 << 20;
+
+/// The most all expressions of one evaluation may produce together (each counted when it is
+/// built, so nested ones count more than once): bounds the memory and time of configurations
+/// that build many large values.
+pub const MAX_PRODUCED_BYTES: usize = 512 << 20;
+
+/// What functions that touch files need, and the evaluation's running size count.
 #[derive(Debug, Clone, Default)]
 pub struct FuncEnv {
     /// Relative paths in `file()` and `templatefile()` are relative to the root module, as they
@@ -48,6 +58,35 @@ pub struct FuncEnv {
     pub root_dir: PathBuf,
     /// Files outside this directory are never read.
     pub repo_root: PathBuf,
+    /// Bytes produced so far, against [`MAX_PRODUCED_BYTES`].
+    pub produced: std::cell::Cell<usize>,
+}
+
+/// Fails when a value is over [`MAX_VALUE_BYTES`], or when producing it takes the evaluation
+/// over [`MAX_PRODUCED_BYTES`].
+pub fn check_size(env: &FuncEnv, value: Value, span: Option<Range<usize>>) -> R {
+    let size = value.approx_size();
+    if size > MAX_VALUE_BYTES {
+        return Err(EvalError::new(
+            span,
+            format!(
+                "this value is larger than {} MiB; plancost does not evaluate values that large",
+                MAX_VALUE_BYTES >> 20
+            ),
+        ));
+    }
+    let total = env.produced.get().saturating_add(size);
+    env.produced.set(total);
+    if total > MAX_PRODUCED_BYTES {
+        return Err(EvalError::new(
+            span,
+            format!(
+                "the configuration builds more than {} MiB of values; plancost stops here",
+                MAX_PRODUCED_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(value)
 }
 
 pub struct Evaluator<'a> {
@@ -77,6 +116,21 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn eval(&mut self, expr: &Expression) -> R {
+        let value = self.eval_unchecked(expr)?;
+        // Only expressions that build something new can grow a value; literals and references
+        // are as large as their source or as a value checked when it was built.
+        match expr {
+            Expression::Array(_)
+            | Expression::Object(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_)
+            | Expression::FuncCall(_)
+            | Expression::ForExpr(_) => check_size(self.env, value, expr.span()),
+            _ => Ok(value),
+        }
+    }
+
+    fn eval_unchecked(&mut self, expr: &Expression) -> R {
         let span = expr.span();
         match expr {
             Expression::Null(_) => Ok(Value::Null),
@@ -204,6 +258,15 @@ impl<'a> Evaluator<'a> {
         span: Option<Range<usize>>,
     ) -> Result<(), EvalError> {
         for element in template.iter() {
+            if out.len() > MAX_VALUE_BYTES {
+                return Err(EvalError::new(
+                    span,
+                    format!(
+                        "this template renders more than {} MiB; plancost does not evaluate values that large",
+                        MAX_VALUE_BYTES >> 20
+                    ),
+                ));
+            }
             match element {
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => {
@@ -302,6 +365,7 @@ impl<'a> Evaluator<'a> {
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown = false;
+        let mut size = 0usize;
         for (k, v) in items {
             let pushed = self.push_iter(key_var.as_deref(), &value_var, k, v);
             let result = (|| -> Result<(), EvalError> {
@@ -319,8 +383,19 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
+                let value = self.eval(&f.value_expr)?;
+                size = size.saturating_add(value.approx_size());
+                if size > MAX_VALUE_BYTES {
+                    return Err(EvalError::new(
+                        f.value_expr.span(),
+                        format!(
+                            "this for expression builds more than {} MiB; plancost does not evaluate values that large",
+                            MAX_VALUE_BYTES >> 20
+                        ),
+                    ));
+                }
                 match &f.key_expr {
-                    None => list.push(self.eval(&f.value_expr)?),
+                    None => list.push(value),
                     Some(key_expr) => {
                         let (key, _) = self.eval(key_expr)?.unmark();
                         let key = match key {
@@ -335,7 +410,6 @@ impl<'a> Evaluator<'a> {
                                 )
                             })?,
                         };
-                        let value = self.eval(&f.value_expr)?;
                         if f.grouping {
                             grouped.entry(key).or_default().push(value);
                         } else if map.insert(key.clone(), value).is_some() {

@@ -195,6 +195,18 @@ pub fn call(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
     call_known(name, args, env).map(|v| v.mark(marked))
 }
 
+/// Refuses to build a string or list of about `bytes` bytes when it is over the evaluator's
+/// limit, before building it (`replace` and `join` can multiply their input's size).
+fn fits(bytes: usize) -> Result<(), String> {
+    if bytes > super::eval::MAX_VALUE_BYTES {
+        return Err(format!(
+            "the result would be larger than {} MiB; plancost does not evaluate values that large",
+            super::eval::MAX_VALUE_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
 fn one_arg(args: Vec<Value>) -> R {
     let [v] =
         <[Value; 1]>::try_from(args).map_err(|a| format!("takes 1 argument, got {}", a.len()))?;
@@ -421,7 +433,12 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
                     .filter(|n| *n <= 4096)
                     .ok_or("bad indent")?,
             );
-            Value::String(s(&v)?.replace('\n', &format!("\n{pad}")))
+            let v = s(&v)?;
+            fits(
+                v.len()
+                    .saturating_add(v.matches('\n').count().saturating_mul(pad.len())),
+            )?;
+            Value::String(v.replace('\n', &format!("\n{pad}")))
         }
         "substr" => {
             let [v, offset, length] = arity(args)?;
@@ -447,6 +464,12 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             for l in args {
                 parts.extend(strings(l)?);
             }
+            fits(
+                parts
+                    .iter()
+                    .fold(0usize, |n, p| n.saturating_add(p.len()))
+                    .saturating_add(parts.len().saturating_sub(1).saturating_mul(sep.len())),
+            )?;
             Value::String(parts.join(&sep))
         }
         "split" => {
@@ -463,9 +486,19 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             let (v, from, to) = (s(&v)?, s(&from)?, s(&to)?);
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
                 let re = compile(&from[1..from.len() - 1])?;
+                fits(
+                    v.len()
+                        .saturating_add(re.find_iter(&v).count().saturating_mul(to.len())),
+                )?;
                 // Terraform (Go) writes capture references as $1 or ${1}, as the regex crate does.
                 Value::String(re.replace_all(&v, to.as_str()).into_owned())
             } else {
+                let matches = if from.is_empty() {
+                    v.chars().count() + 1
+                } else {
+                    v.matches(from.as_str()).count()
+                };
+                fits(v.len().saturating_add(matches.saturating_mul(to.len())))?;
                 Value::String(v.replace(&from, &to))
             }
         }
@@ -745,9 +778,15 @@ fn call_known(name: &str, args: Vec<Value>, env: &FuncEnv) -> R {
             )
         }
         "setproduct" => {
+            let lists: Vec<Vec<Value>> = args.into_iter().map(list).collect::<Result<_, _>>()?;
+            let rows = lists
+                .iter()
+                .try_fold(1usize, |n, l| n.checked_mul(l.len()))
+                .filter(|n| *n <= 1_048_576)
+                .ok_or("too many elements")?;
+            fits(rows.saturating_mul(lists.len()).saturating_mul(32))?;
             let mut acc: Vec<Vec<Value>> = vec![Vec::new()];
-            for l in args {
-                let l = list(l)?;
+            for l in lists {
                 let mut next = Vec::new();
                 for prefix in &acc {
                     for v in &l {
@@ -938,23 +977,50 @@ fn captures(re: &regex::Regex, caps: &regex::Captures) -> Value {
 
 /// Resolves a path for file functions: relative to the root module, and only inside the
 /// repository, so a configuration cannot make plancost read arbitrary files.
+///
+/// Checked twice: first on the path as written, with `..` folded (so a path outside is refused
+/// before anything is asked of the file system, and whether it exists is not given away), then
+/// on the real path with symbolic links resolved (so a link inside cannot lead outside).
 fn confined(env: &FuncEnv, path: &str) -> Result<PathBuf, String> {
     let joined = env.root_dir.join(path);
-    let real = joined
-        .canonicalize()
-        .map_err(|e| format!("cannot read {}: {e}", joined.display()))?;
     let root = env
         .repo_root
         .canonicalize()
         .unwrap_or_else(|_| env.repo_root.clone());
-    if !real.starts_with(&root) {
-        return Err(format!(
-            "{} is outside the repository ({}); plancost reads no files there",
-            joined.display(),
+    let outside = || {
+        format!(
+            "{path:?} is outside the repository ({}); plancost reads no files there",
             root.display()
-        ));
+        )
+    };
+    let lexical_root = lexical(&std::path::absolute(&env.repo_root).unwrap_or_default());
+    let lexical_path = lexical(&std::path::absolute(&joined).unwrap_or_default());
+    if !lexical_path.starts_with(&lexical_root) && !lexical_path.starts_with(&root) {
+        return Err(outside());
+    }
+    let real = joined
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", joined.display()))?;
+    if !real.starts_with(&root) {
+        return Err(outside());
     }
     Ok(real)
+}
+
+/// `path` with `.` and `..` steps folded, without asking the file system.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Go's fmt verbs as Terraform's format() takes them: %s %d %f %g %q %v %t %x %o %b %e %%, with
@@ -1368,6 +1434,7 @@ mod tests {
         let env = FuncEnv {
             root_dir: root.clone(),
             repo_root: repo.clone(),
+            ..Default::default()
         };
         let names = Value::Map(
             [(

@@ -64,10 +64,17 @@ pub fn load_dir(dir: &Path, load: &LoadOptions, options: &HclOptions) -> Result<
     };
     let tree = modules::load_tree(dir)?;
     let root_def = &tree.defs[tree.paths[0].def];
+    if root_def.files.is_empty() {
+        return Err(Error::input(
+            dir,
+            "holds no Terraform files (*.tf or *.tf.json); give the root module's directory, or a plan JSON",
+        ));
+    }
     let inputs = inputs::root_inputs(dir, root_def, options)?;
     let env = eval::FuncEnv {
         root_dir: dir.to_path_buf(),
         repo_root,
+        ..Default::default()
     };
     let (after, skipped) = walk::evaluate(&tree, inputs, &env, load)?;
     Ok(Resources {

@@ -19,6 +19,10 @@ use super::config::{ModuleDef, load_module};
 /// Calls nested deeper than this are a loop of local modules, not a real configuration.
 const MAX_DEPTH: usize = 32;
 
+/// Module instances of the static tree beyond this are a configuration built to exhaust memory
+/// (each module calling several others, a few levels deep), not a real one.
+const MAX_MODULES: usize = 10_000;
+
 /// One module of the static tree (a module call, whatever its count or for_each).
 #[derive(Debug)]
 pub struct PathNode {
@@ -126,6 +130,13 @@ impl Loader {
             };
             let child = match dir {
                 Some(dir) if dir.is_dir() => {
+                    if self.tree.paths.len() >= MAX_MODULES {
+                        let file = &def.files[call.file];
+                        return Err(file.error(
+                            call.span.clone(),
+                            format!("the configuration calls more than {MAX_MODULES} modules"),
+                        ));
+                    }
                     if depth >= MAX_DEPTH {
                         let file = &def.files[call.file];
                         return Err(file.error(

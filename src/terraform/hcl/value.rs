@@ -50,6 +50,23 @@ impl Value {
         }
     }
 
+    /// Roughly how many bytes the value takes: what the evaluator's size limits count. Costs
+    /// time in proportion to the number of nested values, never to the length of strings.
+    pub fn approx_size(&self) -> usize {
+        const NODE: usize = 32;
+        match self {
+            Value::String(s) => NODE.saturating_add(s.len()),
+            Value::List(items) => items
+                .iter()
+                .fold(NODE, |acc, v| acc.saturating_add(v.approx_size())),
+            Value::Map(map) => map.iter().fold(NODE, |acc, (k, v)| {
+                acc.saturating_add(k.len()).saturating_add(v.approx_size())
+            }),
+            Value::Sensitive(v) => NODE.saturating_add(v.approx_size()),
+            _ => NODE,
+        }
+    }
+
     pub fn is_sensitive(&self) -> bool {
         matches!(self, Value::Sensitive(_))
     }

@@ -267,14 +267,26 @@ fn cycle_error(tree: &Tree, nodes: &[(usize, Kind)]) -> Error {
             }
         })
         .collect();
+    let message = format!(
+        "the configuration has a dependency cycle between {}",
+        names.join(", ")
+    );
+    // Pointed at the declaration of the cycle's first node, so an editor can jump there.
+    if let Some((p, kind)) = nodes.first() {
+        let def = &tree.defs[tree.paths[*p].def];
+        let located = match kind {
+            Kind::Var(n) => def.variables.get(n).map(|d| (d.file, d.span.clone())),
+            Kind::Local(n) => def.locals.get(n).map(|l| (l.file, l.value.span())),
+            Kind::Resource(n) => def.resources.get(n).map(|r| (r.file, r.block.span())),
+            Kind::Expand(n) => def.calls.get(n).map(|c| (c.file, c.span.clone())),
+            Kind::Output(n) => def.outputs.get(n).map(|o| (o.file, o.value.span())),
+        };
+        if let Some((file, span)) = located {
+            return def.files[file].error(span, message);
+        }
+    }
     let root = &tree.defs[tree.paths[0].def];
-    Error::input(
-        &root.dir,
-        format!(
-            "the configuration has a dependency cycle between {}",
-            names.join(", ")
-        ),
-    )
+    Error::input(&root.dir, message)
 }
 
 /// The nodes a reference in module `p` depends on.
@@ -445,11 +457,30 @@ impl Scope for InstanceScope<'_> {
                 }
             },
             "path" => {
-                let dir = |d: &Path| Value::String(d.display().to_string());
+                // As Terraform run in the root module gives them: `path.root` is ".",
+                // `path.module` the module's directory relative to the root module (so that
+                // `file("${path.module}/x")` finds the module's file), `path.cwd` absolute.
+                let root = &self.w.env.root_dir;
+                let relative = |d: &Path| {
+                    let text = match d.strip_prefix(root) {
+                        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+                        Ok(rel) => rel.display().to_string(),
+                        Err(_) => d.display().to_string(),
+                    };
+                    Value::String(text)
+                };
                 match first {
-                    Some("module") => (dir(&def.dir), 1),
-                    Some("root") => (dir(&self.w.def(0).dir), 1),
-                    Some("cwd") => (dir(&self.w.env.root_dir), 1),
+                    Some("module") => (relative(&def.dir), 1),
+                    Some("root") => (Value::str("."), 1),
+                    Some("cwd") => (
+                        Value::String(
+                            root.canonicalize()
+                                .unwrap_or_else(|_| root.clone())
+                                .display()
+                                .to_string(),
+                        ),
+                        1,
+                    ),
                     _ => return Err("path has module, root and cwd".into()),
                 }
             }
@@ -676,7 +707,14 @@ impl<'t> Walker<'t> {
                 )),
                 Value::Number(n) if n >= Decimal::ZERO && n.fract().is_zero() => {
                     let n = usize::try_from(n)
-                        .map_err(|_| file.error(expr.span(), "count is too large"))?;
+                        .ok()
+                        .filter(|n| *n <= MAX_COUNT)
+                        .ok_or_else(|| {
+                            file.error(
+                                expr.span(),
+                                format!("count is too large (plancost prices at most {MAX_COUNT} instances of one resource or module)"),
+                            )
+                        })?;
                     Ok((
                         Shape::Count,
                         (0..n)
@@ -982,6 +1020,10 @@ struct BodyEval<'a, 'e> {
     evaluator: &'a mut Evaluator<'e>,
     refs: &'a mut BTreeMap<String, Vec<String>>,
 }
+
+/// The most instances one `count` makes: far beyond any real configuration, and small enough
+/// that a hostile one cannot exhaust memory.
+const MAX_COUNT: usize = 100_000;
 
 const RESOURCE_META: &[&str] = &["count", "for_each", "provider", "depends_on"];
 

@@ -1,0 +1,196 @@
+//! The last line of defence against leaking a secret: every text plancost writes (reports in
+//! every format, the PR/MR comment, error messages, warnings, notes) passes through
+//! [`Redactor::scrub`] on its way out.
+//!
+//! The first lines of defence are elsewhere and stay the primary ones: the plan loader drops
+//! values Terraform marks sensitive and never reads provider configuration; HCL mode carries
+//! sensitivity through evaluation; error messages do not quote input values; the CI client keeps
+//! its token out of its messages. This module catches what those cannot know about: a value
+//! that *looks* like a credential in a place plancost prints (a resource address whose
+//! `for_each` key came from a variable, a tag echoed in a note, a line of HCL quoted by a syntax
+//! error), and the exact values of the credentials in plancost's own environment.
+//!
+//! What counts as a credential here:
+//! - AWS access key IDs (`AKIA…`, `ASIA…` and the other documented prefixes, 16+ more
+//!   upper-case letters and digits);
+//! - AWS secret access keys: a run of exactly 40 base64 characters (`A-Za-z0-9/+`) holding both
+//!   cases and as varied as random text is (at least 4.1 bits of Shannon entropy per
+//!   character: 40 random base64 characters score about 4.8, a path or a hex digest under 4);
+//! - GitHub (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`) and GitLab (`glpat-…`)
+//!   tokens;
+//! - the values of `GITHUB_TOKEN`, `GITLAB_TOKEN`, `CI_JOB_TOKEN`, `AWS_SECRET_ACCESS_KEY`,
+//!   `AWS_SESSION_TOKEN` (and any token given on the command line) when set.
+//!
+//! Each is replaced by [`REDACTED`], which contains no character that could change the
+//! structure of JSON, Markdown or HTML around it.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub const REDACTED: &str = "[redacted]";
+
+/// Environment variables whose values are credentials plancost may hold.
+pub const SECRET_ENV: &[&str] = &[
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITLAB_TOKEN",
+    "CI_JOB_TOKEN",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // No leading word boundary: a key glued to other text (`xAKIA…`) is still a key.
+        r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16,}\b",
+        r"|\bgh[pousr]_[A-Za-z0-9]{30,}\b",
+        r"|\bgithub_pat_[A-Za-z0-9_]{20,}\b",
+        r"|\bglpat-[A-Za-z0-9_\-]{20,}",
+    ))
+    .expect("the credential patterns are valid")
+});
+
+static BASE64_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9/+]{40,}").expect("the base64 pattern is valid"));
+
+/// Scrubs credentials out of text; built once per run with the environment's secrets.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    /// Exact values to remove (longest first, so one that contains another goes whole).
+    exact: Vec<String>,
+}
+
+impl Redactor {
+    /// A redactor that knows the values of [`SECRET_ENV`] as `env` returns them.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Redactor {
+        let mut r = Redactor::default();
+        for name in SECRET_ENV {
+            if let Some(v) = env(name) {
+                r.add(&v);
+            }
+        }
+        r
+    }
+
+    /// Also removes `secret` (ignored when shorter than 8 characters: a short value would
+    /// blank out ordinary words).
+    pub fn add(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.chars().count() >= 8 && !self.exact.iter().any(|s| s == secret) {
+            self.exact.push(secret.to_string());
+            self.exact.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    /// `text` with every credential replaced by [`REDACTED`].
+    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = Cow::Borrowed(text);
+        for secret in &self.exact {
+            if out.contains(secret.as_str()) {
+                out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
+            }
+        }
+        if PATTERNS.is_match(&out) {
+            out = Cow::Owned(PATTERNS.replace_all(&out, REDACTED).into_owned());
+        }
+        if BASE64_RUN
+            .find_iter(&out)
+            .any(|m| looks_like_secret_key(m.as_str()))
+        {
+            out = Cow::Owned(
+                BASE64_RUN
+                    .replace_all(&out, |c: &regex::Captures| {
+                        let run = &c[0];
+                        if looks_like_secret_key(run) {
+                            REDACTED.to_string()
+                        } else {
+                            run.to_string()
+                        }
+                    })
+                    .into_owned(),
+            );
+        }
+        out
+    }
+}
+
+/// Scrubs with the patterns only (no environment values): for library code that has no
+/// [`Redactor`] at hand.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    Redactor::default().scrub(text)
+}
+
+/// An AWS secret access key: exactly 40 base64 characters, both cases, high entropy.
+fn looks_like_secret_key(run: &str) -> bool {
+    run.len() == 40
+        && run.bytes().any(|b| b.is_ascii_uppercase())
+        && run.bytes().any(|b| b.is_ascii_lowercase())
+        && entropy(run) >= 4.1
+}
+
+/// Shannon entropy of `s`, bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_keys_and_tokens_are_removed() {
+        let text = "id xAKIAIOSFODNN7EXAMPLE key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
+                    gh ghp_abcdefghijklmnopqrstuvwxyz0123456789 gl glpat-abcdefghij0123456789";
+        let out = scrub(text);
+        for secret in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "glpat-abcdefghij0123456789",
+        ] {
+            assert!(!out.contains(secret), "{out}");
+        }
+        assert_eq!(out.matches(REDACTED).count(), 4, "{out}");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        for text in [
+            "fixtures/prices/aws-bulk-eu-west-1-2023-02-23/offers/v1.0/aws/AmazonEC2/index.json",
+            "home/User1/projects/Infra/terraform/plan",
+            "1d927085dd81a4b5c6d7e8f9a0b1c2d3e4f5a6b7",
+            "module.gpu.aws_eks_node_group.spot: Instance usage (Linux/UNIX, spot, g5.xlarge)",
+            "JRTCKXETXF.6YS6EN2CT7 47NTBKB4KMUU98P8",
+            "AKIA is a prefix",
+        ] {
+            assert!(matches!(scrub(text), Cow::Borrowed(_)), "{text}");
+        }
+        // A longer base64 run (an embedded image) is not a key.
+        let long = "Q".repeat(20) + &"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".repeat(3);
+        assert_eq!(scrub(&long), long);
+    }
+
+    #[test]
+    fn environment_secrets_are_removed_wherever_they_appear() {
+        let env = |name: &str| (name == "GITHUB_TOKEN").then(|| "s3cr3t-value-xyz".to_string());
+        let r = Redactor::from_env(&env);
+        assert_eq!(r.scrub("a s3cr3t-value-xyz b"), "a [redacted] b");
+        let mut short = Redactor::default();
+        short.add("abc");
+        assert_eq!(short.scrub("abc"), "abc");
+    }
+}
