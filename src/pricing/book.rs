@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rust_decimal::Decimal;
@@ -89,8 +90,57 @@ pub enum LookupError {
 /// Products of one service and region, parsed on first use.
 struct LazyChunk<'a> {
     body: &'a [u8],
-    parsed: OnceLock<Result<Vec<Product>, String>>,
+    /// Line scans done so far (see [`SELECTIVE_SCANS`]).
+    scans: AtomicUsize,
+    parsed: OnceLock<Result<ParsedChunk, String>>,
 }
+
+/// A chunk parsed whole, with its products indexed by instance type (`""`: products without
+/// one), which is what most queries of a large chunk name.
+struct ParsedChunk {
+    products: Vec<Product>,
+    by_instance_type: HashMap<String, Vec<usize>>,
+}
+
+impl ParsedChunk {
+    fn parse(body: &[u8]) -> Result<ParsedChunk, String> {
+        let products: Vec<Product> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let mut by_instance_type: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in products.iter().enumerate() {
+            let key = p.attribute("instanceType").unwrap_or("").to_string();
+            by_instance_type.entry(key).or_default().push(i);
+        }
+        Ok(ParsedChunk {
+            products,
+            by_instance_type,
+        })
+    }
+
+    /// The products `query` can match: those of its instance type and those without one, when
+    /// it names one exactly; all of them otherwise.
+    fn candidates(&self, query: &PriceQuery) -> Cow<'_, [Product]> {
+        let wanted = query.attributes.iter().find_map(|(name, m)| match m {
+            AttrMatch::Exact(value) if name == "instanceType" => Some(value.as_str()),
+            _ => None,
+        });
+        match wanted {
+            None => Cow::Borrowed(self.products.as_slice()),
+            Some(t) => Cow::Owned(
+                [t, ""]
+                    .iter()
+                    .filter_map(|k| self.by_instance_type.get(*k))
+                    .flatten()
+                    .map(|&i| self.products[i].clone())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Queries of a chunk answered by scanning its lines before it is parsed whole: a run that asks
+/// for a few prices never parses the region's thousands of products, and one that asks for many
+/// (a large plan, a store holding a region's whole offer) parses them once and uses the index.
+const SELECTIVE_SCANS: usize = 16;
 
 struct Layer<'a> {
     origin: Origin,
@@ -203,6 +253,7 @@ impl<'a> PriceBook<'a> {
                     (c.service, c.region),
                     LazyChunk {
                         body: c.body,
+                        scans: AtomicUsize::new(0),
                         parsed: OnceLock::new(),
                     },
                 )
@@ -326,23 +377,19 @@ impl<'a> PriceBook<'a> {
             match &layer.content {
                 Content::Snapshot { chunks, .. } => {
                     if let Some(chunk) = chunks.get(&key) {
-                        if let Some(parsed) = chunk.parsed.get() {
-                            let products = parsed.as_ref().map_err(|m| corrupt(m.clone()))?;
-                            return Ok((layer, Cow::Borrowed(products.as_slice())));
+                        if chunk.parsed.get().is_none()
+                            && chunk.scans.fetch_add(1, Ordering::Relaxed) < SELECTIVE_SCANS
+                        {
+                            if let Some(products) = candidates(chunk.body, query) {
+                                return Ok((layer, Cow::Owned(products.map_err(corrupt)?)));
+                            }
                         }
-                        // Parsing only the products that can match keeps a run that asks for
-                        // a handful of EC2 prices from parsing the region's ~1,400 products.
-                        if let Some(products) = candidates(chunk.body, query) {
-                            return Ok((layer, Cow::Owned(products.map_err(corrupt)?)));
-                        }
-                        let products = chunk
+                        let parsed = chunk
                             .parsed
-                            .get_or_init(|| {
-                                serde_json::from_slice(chunk.body).map_err(|e| e.to_string())
-                            })
+                            .get_or_init(|| ParsedChunk::parse(chunk.body))
                             .as_ref()
                             .map_err(|m| corrupt(m.clone()))?;
-                        return Ok((layer, Cow::Borrowed(products.as_slice())));
+                        return Ok((layer, parsed.candidates(query)));
                     }
                 }
                 Content::CacheFile {
