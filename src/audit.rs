@@ -27,7 +27,7 @@ use crate::estimate;
 use crate::model::HOURS_PER_MONTH;
 use crate::pricing::PriceBook;
 use crate::report::table::clean;
-use crate::report::{PricesInfo, ProjectReport, SCHEMA_VERSION, money};
+use crate::report::{PricesInfo, ProjectReport, SCHEMA_VERSION, money, signed_money};
 
 /// Deviations up to this percentage pass unless the configuration or `--tolerance` says otherwise.
 pub const DEFAULT_TOLERANCE_PERCENT: Decimal = Decimal::ONE;
@@ -457,14 +457,6 @@ fn signed_percent(p: Option<Decimal>) -> String {
         Some(p) if p > Decimal::ZERO => format!("+{}", percent_text(p)),
         Some(p) => percent_text(p),
         None => "-".into(),
-    }
-}
-
-fn signed_money(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(d))
-    } else {
-        money(d)
     }
 }
 

@@ -22,7 +22,7 @@ use crate::estimate;
 use crate::model::Category;
 use crate::report::comment_markdown::escape_markdown;
 use crate::report::table::clean;
-use crate::report::{PricesInfo, SCHEMA_VERSION, Status, money};
+use crate::report::{PricesInfo, SCHEMA_VERSION, Status, money, signed_money};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {
@@ -178,20 +178,12 @@ fn difference(s: &ScenarioResult) -> String {
     match (s.difference, s.difference_percent) {
         (Some(d), Some(p)) => format!(
             "{} ({}{}%)",
-            signed(d),
+            signed_money(d),
             if p > Decimal::ZERO { "+" } else { "" },
             p
         ),
-        (Some(d), None) => signed(d),
+        (Some(d), None) => signed_money(d),
         _ => "-".into(),
-    }
-}
-
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(d))
-    } else {
-        money(d)
     }
 }
 
@@ -225,7 +217,7 @@ fn rows(forecast: &Forecast, text: impl Fn(&str) -> String) -> Vec<[String; 7]> 
         String::new(),
         forecast.total_estimate.map(money).unwrap_or_default(),
         money(forecast.total_monthly_cost),
-        forecast.total_difference.map(signed).unwrap_or_default(),
+        forecast.total_difference.map(signed_money).unwrap_or_default(),
         String::new(),
     ]);
     rows

@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::diff_table::component_changes;
-use super::{BudgetCheck, BudgetReport, ProjectReport, Report, ResourceReport, Status, money};
+use super::{
+    BudgetCheck, BudgetReport, ProjectReport, Report, ResourceReport, Status, money,
+    percent_change, signed_money,
+};
 
 /// GitHub's limit on an issue or pull-request comment, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -137,7 +140,7 @@ fn headline(out: &mut String, report: &Report) {
         format!(
             "Monthly cost up by {}{}",
             money(change),
-            percent(change, before)
+            percent_change(change, before)
                 .map(|p| format!(" ({p})"))
                 .unwrap_or_default()
         )
@@ -145,7 +148,7 @@ fn headline(out: &mut String, report: &Report) {
         format!(
             "Monthly cost down by {}{}",
             money(-change),
-            percent(change, before)
+            percent_change(change, before)
                 .map(|p| format!(" ({p})"))
                 .unwrap_or_default()
         )
@@ -384,7 +387,7 @@ fn breakdown_details(out: &mut String, project: &ProjectReport, detail: Detail) 
                 r.action.as_str(),
                 money(r.past_monthly_cost),
                 money(r.monthly_cost),
-                signed(r.monthly_cost - r.past_monthly_cost)
+                signed_money(r.monthly_cost - r.past_monthly_cost)
             ));
             if with_components {
                 for (name, before, after) in component_changes(&r.past_components, &r.components) {
@@ -393,7 +396,7 @@ fn breakdown_details(out: &mut String, project: &ProjectReport, detail: Detail) 
                         field(name),
                         before.map(money).unwrap_or_else(|| "—".into()),
                         after.map(money).unwrap_or_else(|| "—".into()),
-                        signed(after.unwrap_or_default() - before.unwrap_or_default())
+                        signed_money(after.unwrap_or_default() - before.unwrap_or_default())
                     ));
                 }
             }
@@ -460,32 +463,10 @@ fn footnote(out: &mut String, report: &Report) {
     ));
 }
 
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(d))
-    } else {
-        money(d)
-    }
-}
-
-/// `+12.3%` of a change against the amount before; `None` when there was nothing before.
-fn percent(change: Decimal, before: Decimal) -> Option<String> {
-    if before.is_zero() {
-        return None;
-    }
-    let p = (change * Decimal::ONE_HUNDRED / before)
-        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    Some(if p > Decimal::ZERO {
-        format!("+{p:.1}%")
-    } else {
-        format!("{p:.1}%")
-    })
-}
-
 fn change_with_percent(change: Decimal, before: Decimal) -> String {
-    match percent(change, before) {
-        Some(p) => format!("{} ({p})", signed(change)),
-        None => signed(change),
+    match percent_change(change, before) {
+        Some(p) => format!("{} ({p})", signed_money(change)),
+        None => signed_money(change),
     }
 }
 

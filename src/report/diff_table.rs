@@ -9,7 +9,7 @@ use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
 use super::table::{change_color, clean, fit_width, paint};
-use super::{ComponentReport, Report, money};
+use super::{ComponentReport, Report, money, percent_change, signed_money};
 
 pub fn render(report: &Report, color: bool) -> String {
     render_fitted(report, color, None)
@@ -44,7 +44,7 @@ pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> Stri
                 format!("{} ({})", clean(&r.address), r.action.as_str()),
                 money(r.past_monthly_cost),
                 money(r.monthly_cost),
-                signed(r.monthly_cost - r.past_monthly_cost),
+                signed_money(r.monthly_cost - r.past_monthly_cost),
             ]);
             for (name, before, after) in component_changes(&r.past_components, &r.components) {
                 names.push(format!("  {}", clean(name)));
@@ -52,7 +52,7 @@ pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> Stri
                     format!("  {}", clean(name)),
                     before.map(money).unwrap_or_else(|| "-".into()),
                     after.map(money).unwrap_or_else(|| "-".into()),
-                    signed(after.unwrap_or_default() - before.unwrap_or_default()),
+                    signed_money(after.unwrap_or_default() - before.unwrap_or_default()),
                 ]);
             }
         }
@@ -70,9 +70,9 @@ pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> Stri
             change_color(
                 color,
                 project.diff_monthly_cost,
-                &signed(project.diff_monthly_cost)
+                &signed_money(project.diff_monthly_cost)
             ),
-            percent(project.diff_monthly_cost, project.past_total_monthly_cost)
+            percent_suffix(project.diff_monthly_cost, project.past_total_monthly_cost)
         ));
         let unpriced_changes: Vec<_> = project.unpriced.iter().filter(|u| u.changed).collect();
         if !unpriced_changes.is_empty() {
@@ -97,8 +97,8 @@ pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> Stri
             "Total: {} → {} ({}{})",
             money(report.past_total_monthly_cost),
             money(report.total_monthly_cost),
-            signed(report.diff_monthly_cost),
-            percent(report.diff_monthly_cost, report.past_total_monthly_cost)
+            signed_money(report.diff_monthly_cost),
+            percent_suffix(report.diff_monthly_cost, report.past_total_monthly_cost)
         )));
         out.push('\n');
     }
@@ -128,23 +128,7 @@ pub fn component_changes<'a>(
     rows
 }
 
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(d))
-    } else {
-        money(d)
-    }
-}
-
-/// ` / +12.3%` of the change against the amount before; empty when there was nothing before.
-pub fn percent(change: Decimal, before: Decimal) -> String {
-    if before.is_zero() {
-        return String::new();
-    }
-    let p = (change * Decimal::ONE_HUNDRED / before).round_dp(1);
-    if p > Decimal::ZERO {
-        format!(", +{p}%")
-    } else {
-        format!(", {p}%")
-    }
+/// `, +12.3%` after a change; empty when there was nothing before.
+fn percent_suffix(change: Decimal, before: Decimal) -> String {
+    percent_change(change, before).map_or_else(String::new, |p| format!(", {p}"))
 }

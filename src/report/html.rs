@@ -21,7 +21,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::{
     BudgetCheck, BudgetReport, ComponentReport, ProjectReport, Report, ResourceReport, SourceInfo,
-    Status, money,
+    Status, money, percent_change, signed_money,
 };
 use crate::model::{Action, Category};
 
@@ -119,26 +119,6 @@ fn exact(amount: Decimal) -> String {
     amount.normalize().to_string()
 }
 
-fn signed_money(amount: Decimal) -> String {
-    if amount > Decimal::ZERO {
-        format!("+{}", money(amount))
-    } else {
-        money(amount)
-    }
-}
-
-fn percent_change(before: Decimal, after: Decimal) -> Option<String> {
-    if before.is_zero() {
-        return None;
-    }
-    let pct = ((after - before) / before * Decimal::from(100)).round_dp(1);
-    Some(if pct > Decimal::ZERO {
-        format!("+{pct}%")
-    } else {
-        format!("{pct}%")
-    })
-}
-
 fn headline(page: &mut String, report: &Report) {
     let resources: usize = report.projects.iter().map(|p| p.resources.len()).sum();
     let free: usize = report
@@ -186,7 +166,7 @@ fn headline(page: &mut String, report: &Report) {
             money(report.past_total_monthly_cost),
             exact(diff),
             signed_money(diff),
-            percent_change(report.past_total_monthly_cost, report.total_monthly_cost)
+            percent_change(report.diff_monthly_cost, report.past_total_monthly_cost)
                 .unwrap_or_else(|| "new".to_string()),
         );
     }

@@ -274,6 +274,30 @@ pub fn render_for_terminal(
     }
 }
 
+/// Money with its sign, for changes: `+$1.00` up, `-$1.00` down, `$0.00` none.
+pub fn signed_money(amount: Decimal) -> String {
+    if amount > Decimal::ZERO {
+        format!("+{}", money(amount))
+    } else {
+        money(amount)
+    }
+}
+
+/// A change as a percentage of the amount before, to one decimal rounded half away from zero,
+/// with its sign (`+12.3%`); `None` when there was nothing before to compare with.
+pub fn percent_change(change: Decimal, before: Decimal) -> Option<String> {
+    if before.is_zero() {
+        return None;
+    }
+    let p = (change * Decimal::ONE_HUNDRED / before)
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    Some(if p > Decimal::ZERO {
+        format!("+{p:.1}%")
+    } else {
+        format!("{p:.1}%")
+    })
+}
+
 /// Money for people: rounded half away from zero to cents, with thousands separators.
 pub fn money(amount: Decimal) -> String {
     let rounded =

@@ -8,7 +8,7 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style, Width};
 
-use super::{Report, money};
+use super::{Report, money, signed_money};
 
 pub fn render(report: &Report, color: bool) -> String {
     render_fitted(report, color, None)
@@ -100,7 +100,7 @@ pub fn render_fitted(report: &Report, color: bool, width: Option<usize>) -> Stri
                 change_color(
                     color,
                     project.diff_monthly_cost,
-                    &signed(project.diff_monthly_cost)
+                    &signed_money(project.diff_monthly_cost)
                 )
             ));
         }
@@ -255,13 +255,5 @@ pub fn change_color(color: bool, change: Decimal, text: &str) -> String {
         paint(color, "32", text)
     } else {
         text.to_string()
-    }
-}
-
-fn signed(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{}", money(d))
-    } else {
-        money(d)
     }
 }
