@@ -217,7 +217,10 @@ fn rows(forecast: &Forecast, text: impl Fn(&str) -> String) -> Vec<[String; 7]> 
         String::new(),
         forecast.total_estimate.map(money).unwrap_or_default(),
         money(forecast.total_monthly_cost),
-        forecast.total_difference.map(signed_money).unwrap_or_default(),
+        forecast
+            .total_difference
+            .map(signed_money)
+            .unwrap_or_default(),
         String::new(),
     ]);
     rows
