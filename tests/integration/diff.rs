@@ -9,6 +9,21 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Writes `breakdown --format json` of `plan` to a fresh file, as a CI run would keep it.
+fn report_file(plan: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let earlier = scratch_dir(name).join("report.json");
+    let out = run(&[
+        "breakdown",
+        "--format",
+        "json",
+        "--out",
+        earlier.to_str().unwrap(),
+        plan.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    earlier
+}
+
 #[test]
 fn in_place_updates_show_their_delta() {
     let plan = fixture("tf/update-instance-type/plan.json");
@@ -64,18 +79,7 @@ fn replacements_deletions_and_creations() {
 #[test]
 fn a_plan_against_itself_changes_nothing() {
     let plan = fixture("tf/eks/plan.json");
-    let dir = std::env::temp_dir().join(format!("plancost-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let earlier = dir.join("eks.json");
-    let out = run(&[
-        "breakdown",
-        "--format",
-        "json",
-        "--out",
-        earlier.to_str().unwrap(),
-        plan.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let earlier = report_file(&plan, "self");
     let r = json_of(&[
         "diff",
         "--format",
@@ -106,18 +110,7 @@ fn a_plan_against_itself_changes_nothing() {
 #[test]
 fn compare_to_an_earlier_report_matches_resources_by_address() {
     let plan = fixture("tf/eks/plan.json");
-    let dir = std::env::temp_dir().join(format!("plancost-cmp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let earlier = dir.join("before.json");
-    let out = run(&[
-        "breakdown",
-        "--format",
-        "json",
-        "--out",
-        earlier.to_str().unwrap(),
-        plan.to_str().unwrap(),
-    ]);
-    assert!(out.status.success());
+    let earlier = report_file(&plan, "compare");
     let usage = fixture("usage/eks-api-5-nodes.yml");
     let r = json_of(&[
         "diff",
@@ -141,21 +134,8 @@ fn compare_to_an_earlier_report_matches_resources_by_address() {
 
 #[test]
 fn merge_combines_projects_and_rejects_duplicate_names() {
-    let dir = std::env::temp_dir().join(format!("plancost-merge-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let a = dir.join("a.json");
-    let b = dir.join("b.json");
-    for (out, plan) in [(&a, "tf/eks/plan.json"), (&b, "tf/instances/plan.json")] {
-        let o = run(&[
-            "breakdown",
-            "--format",
-            "json",
-            "--out",
-            out.to_str().unwrap(),
-            fixture(plan).to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
+    let a = report_file(&fixture("tf/eks/plan.json"), "merge-a");
+    let b = report_file(&fixture("tf/instances/plan.json"), "merge-b");
     let merged = json_of(&["merge", a.to_str().unwrap(), b.to_str().unwrap()]);
     assert_eq!(merged["projects"].as_array().unwrap().len(), 2);
     // eks 1,359.1994 + instances 359.778 (worked out in resources.rs) = 1,718.9774
