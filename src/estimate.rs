@@ -429,7 +429,7 @@ fn price_component(
             report.unit_price = Some(hourly.normalize());
             report.monthly_cost = quantity.map(|q| (q * hourly).normalize());
             report.price = Some(provenance(&od, used));
-            used.0.insert(source_info(&saving.source, saving.origin));
+            used.note(&saving.source, saving.origin);
             report.spot = Some(SpotInfo {
                 on_demand_unit_price: Some(od_hourly.normalize()),
                 savings_percent: Some(saving.entry.savings_percent),
@@ -447,6 +447,25 @@ fn price_component(
     }
 }
 
+impl SourcesUsed {
+    /// Records that a price came from `source`. Every priced component calls this and a run
+    /// has a dozen sources at most, so the common case compares instead of allocating.
+    fn note(&mut self, source: &crate::pricing::Source, origin: crate::pricing::Origin) {
+        let known = self.0.iter().any(|s| {
+            s.origin == origin.as_str()
+                && s.service == source.service
+                && s.region == source.region
+                && s.version == source.version
+                && s.publication_date == source.publication_date
+                && s.kind == source.kind
+                && s.file == source.file
+        });
+        if !known {
+            self.0.insert(source_info(source, origin));
+        }
+    }
+}
+
 fn source_info(source: &crate::pricing::Source, origin: crate::pricing::Origin) -> SourceInfo {
     SourceInfo {
         service: source.service.clone(),
@@ -460,7 +479,7 @@ fn source_info(source: &crate::pricing::Source, origin: crate::pricing::Origin) 
 }
 
 fn provenance(price: &Price, used: &mut SourcesUsed) -> Provenance {
-    used.0.insert(source_info(&price.source, price.origin));
+    used.note(&price.source, price.origin);
     Provenance {
         sku: price.sku.clone(),
         rate_code: price.rate_code.clone(),
