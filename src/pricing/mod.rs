@@ -9,7 +9,6 @@
 pub mod book;
 pub mod cache;
 pub mod import;
-pub mod jsonscan;
 pub mod listprice;
 pub mod offer;
 pub mod offer_csv;

@@ -18,8 +18,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde::Deserialize;
 
-use super::jsonscan::{ScanError, Scanner};
 use super::{Dimension, Product, Term, parse_price, parse_range};
+use crate::jsonscan::{ScanError, Scanner};
 
 /// Decides which products of an offer are kept: (service, family, attributes) → keep?
 pub type KeepFilter<'f> = &'f dyn Fn(&str, Option<&str>, &BTreeMap<String, String>) -> bool;

@@ -344,7 +344,7 @@ pub fn read_get_products(bytes: &[u8], keep: KeepFilter<'_>) -> Result<Offer, St
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         format!(
             "not GetProducts output: {}",
-            super::jsonscan::data_error(&e)
+            crate::jsonscan::data_error(&e)
         )
     })?;
     let items: Vec<serde_json::Value> = match value {
@@ -354,7 +354,7 @@ pub fn read_get_products(bytes: &[u8], keep: KeepFilter<'_>) -> Result<Offer, St
             list.into_iter()
                 .map(|item| match item {
                     serde_json::Value::String(text) => serde_json::from_str(&text).map_err(|e| {
-                        format!("a PriceList item: {}", super::jsonscan::data_error(&e))
+                        format!("a PriceList item: {}", crate::jsonscan::data_error(&e))
                     }),
                     other => Ok(other),
                 })
@@ -378,7 +378,7 @@ pub fn read_get_products(bytes: &[u8], keep: KeepFilter<'_>) -> Result<Offer, St
     let mut kept = HashMap::new();
     for (n, item) in items.into_iter().enumerate() {
         let item: Item = serde_json::from_value(item)
-            .map_err(|e| format!("item {}: {}", n + 1, super::jsonscan::data_error(&e)))?;
+            .map_err(|e| format!("item {}: {}", n + 1, crate::jsonscan::data_error(&e)))?;
         if offer.offer_code.is_empty() {
             offer.offer_code = item.service_code.clone();
             offer.version = item.version.clone();

@@ -189,7 +189,7 @@ pub fn read_region_index(bytes: &[u8]) -> std::result::Result<Vec<RegionOffer>, 
         regions: Regions,
     }
     let index: Index = serde_json::from_slice(strip_bom(bytes))
-        .map_err(|e| format!("not a region index: {}", super::jsonscan::data_error(&e)))?;
+        .map_err(|e| format!("not a region index: {}", crate::jsonscan::data_error(&e)))?;
     let entries: Vec<(Option<String>, Entry)> = match index.regions {
         Regions::Map(map) => map.into_iter().map(|(k, v)| (Some(k), v)).collect(),
         Regions::List(list) => list.into_iter().map(|v| (None, v)).collect(),
@@ -208,12 +208,12 @@ pub fn read_region_index(bytes: &[u8]) -> std::result::Result<Vec<RegionOffer>, 
 
 pub fn read_offer_index(bytes: &[u8]) -> std::result::Result<OfferIndex, String> {
     serde_json::from_slice(strip_bom(bytes))
-        .map_err(|e| format!("not an offer index: {}", super::jsonscan::data_error(&e)))
+        .map_err(|e| format!("not an offer index: {}", crate::jsonscan::data_error(&e)))
 }
 
 pub fn read_version_index(bytes: &[u8]) -> std::result::Result<VersionIndex, String> {
     serde_json::from_slice(strip_bom(bytes))
-        .map_err(|e| format!("not a version index: {}", super::jsonscan::data_error(&e)))
+        .map_err(|e| format!("not a version index: {}", crate::jsonscan::data_error(&e)))
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {

@@ -55,11 +55,11 @@ pub struct LoadOptions {
     pub env_tf_vars: Vec<(String, String)>,
 }
 
-/// Loads a plan or state JSON file.
+/// Loads a plan or state JSON file, reading it as a stream.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Resources> {
-    let bytes = std::fs::read(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| crate::error::Error::input(path, format!("cannot read: {e}")))?;
-    plan::load_bytes(&bytes, path, options)
+    plan::load_reader(file, || std::fs::File::open(path), path, options)
 }
 
 /// Loads what `path` describes: a plan or state JSON file, or a directory of Terraform HCL

@@ -9,12 +9,15 @@
 //! `sensitive_attributes`) is replaced by `null`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
+use crate::jsonscan::{ScanError, Scanner};
 use crate::model::{Action, Resource};
 
 use super::filtered::{PlannedResource, RawStateResource, ResourceChange};
@@ -25,13 +28,15 @@ use super::{InputKind, LoadOptions, Resources, address};
 /// a major version of the JSON output format).
 const KNOWN_FORMAT_MAJORS: &[&str] = &["0", "1"];
 
-#[derive(Deserialize)]
+/// The parts of a plan or state document plancost reads. Built by [`read_document`] as the
+/// document streams past: resources are read one at a time, so the document is never held
+/// whole in memory.
+#[derive(Default)]
 struct Document {
     format_version: Option<String>,
-    #[serde(default)]
     variables: BTreeMap<String, Variable>,
     planned_values: Option<Values>,
-    prior_state: Option<PriorState>,
+    prior_state: Option<Values>,
     resource_changes: Option<Vec<ResourceChange>>,
     configuration: Option<Configuration>,
     /// `terraform show -json` of a state.
@@ -47,24 +52,187 @@ pub(crate) struct Variable {
     pub value: Value,
 }
 
-#[derive(Deserialize)]
-struct PriorState {
-    values: Option<Values>,
-}
-
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Values {
     root_module: Option<Module>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Module {
-    #[serde(default)]
     address: Option<String>,
-    #[serde(default)]
     resources: Vec<PlannedResource>,
-    #[serde(default)]
     child_modules: Vec<Module>,
+}
+
+/// How deep `child_modules` may nest (serde_json's own limit for any value is 128 levels).
+const MAX_MODULE_DEPTH: usize = 100;
+
+/// Reads the document's top-level object, descending into the parts that hold resources so
+/// each resource is parsed on its own; everything else is parsed (and so checked) and dropped.
+/// `None` for a document of nothing but whitespace.
+fn read_document<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Document>, ScanError> {
+    s.skip_bom()?;
+    let mut doc = Document::default();
+    let mut seen = Seen::default();
+    match s.peek()? {
+        None => return Ok(None),
+        Some(b'{') => s.begin_object()?,
+        Some(_) => {
+            // JSON of another shape is told apart from text that is not JSON at all.
+            let start = s.offset();
+            s.parse::<IgnoredAny>()?;
+            return Err(ScanError::Data {
+                offset: start,
+                what: "expected an object (a plan or state)".into(),
+            });
+        }
+    }
+    let mut first = true;
+    while let Some(key) = s.next_key(&mut first)? {
+        seen.once(s, &key)?;
+        match key.as_str() {
+            "format_version" => doc.format_version = s.parse()?,
+            "variables" => doc.variables = s.parse()?,
+            "planned_values" => doc.planned_values = read_values(s)?,
+            "prior_state" => doc.prior_state = read_prior_state(s)?,
+            "resource_changes" => doc.resource_changes = read_array(s)?,
+            "configuration" => doc.configuration = s.parse()?,
+            "values" => doc.values = read_values(s)?,
+            "version" => doc.version = s.parse()?,
+            "resources" => doc.resources = read_array(s)?,
+            _ => {
+                s.parse::<IgnoredAny>()?;
+            }
+        }
+    }
+    if s.peek()?.is_some() {
+        return Err(s.syntax("the end of the document after its object"));
+    }
+    Ok(Some(doc))
+}
+
+/// Keys met in one object, so a repeated one is refused as serde's derived readers do.
+#[derive(Default)]
+struct Seen(Vec<String>);
+
+impl Seen {
+    fn once<R: Read>(&mut self, s: &Scanner<R>, key: &str) -> std::result::Result<(), ScanError> {
+        if self.0.iter().any(|k| k == key) {
+            return Err(s.data("a key given twice"));
+        }
+        self.0.push(key.to_string());
+        Ok(())
+    }
+}
+
+/// `null`, or the value `read` reads.
+fn nullable<R: Read, T>(
+    s: &mut Scanner<R>,
+    read: impl FnOnce(&mut Scanner<R>) -> std::result::Result<T, ScanError>,
+) -> std::result::Result<Option<T>, ScanError> {
+    if s.peek()? == Some(b'n') {
+        s.parse::<()>()?;
+        return Ok(None);
+    }
+    read(s).map(Some)
+}
+
+/// An array read element by element (`null` is no array).
+fn read_array<R: Read, T: serde::de::DeserializeOwned>(
+    s: &mut Scanner<R>,
+) -> std::result::Result<Option<Vec<T>>, ScanError> {
+    nullable(s, |s| {
+        if s.peek()? != Some(b'[') {
+            return Err(s.data("an array"));
+        }
+        s.begin_array()?;
+        let mut out = Vec::new();
+        let mut first = true;
+        while s.next_element(&mut first)? {
+            out.push(s.parse()?);
+        }
+        Ok(out)
+    })
+}
+
+/// An object of the document read key by key with `read` (`null` is no object).
+fn read_object<R: Read, T: Default>(
+    s: &mut Scanner<R>,
+    mut read: impl FnMut(&mut Scanner<R>, &str, &mut T) -> std::result::Result<(), ScanError>,
+) -> std::result::Result<Option<T>, ScanError> {
+    nullable(s, |s| {
+        if s.peek()? != Some(b'{') {
+            return Err(s.data("an object"));
+        }
+        s.begin_object()?;
+        let mut out = T::default();
+        let mut seen = Seen::default();
+        let mut first = true;
+        while let Some(key) = s.next_key(&mut first)? {
+            seen.once(s, &key)?;
+            read(s, &key, &mut out)?;
+        }
+        Ok(out)
+    })
+}
+
+/// `planned_values` or a state's `values`: `{"root_module": {...}, ...}`.
+fn read_values<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Values>, ScanError> {
+    read_object(s, |s, key, values: &mut Values| {
+        match key {
+            "root_module" => values.root_module = read_module(s, 0)?,
+            _ => {
+                s.parse::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `prior_state`: `{"values": {"root_module": ...}, ...}`.
+fn read_prior_state<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Values>, ScanError> {
+    Ok(read_object(s, |s, key, prior: &mut Option<Values>| {
+        match key {
+            "values" => *prior = read_values(s)?,
+            _ => {
+                s.parse::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    })?
+    .flatten())
+}
+
+fn read_module<R: Read>(
+    s: &mut Scanner<R>,
+    depth: usize,
+) -> std::result::Result<Option<Module>, ScanError> {
+    if depth > MAX_MODULE_DEPTH {
+        return Err(ScanError::TooDeep { offset: s.offset() });
+    }
+    read_object(s, |s, key, module: &mut Module| {
+        match key {
+            "address" => module.address = s.parse()?,
+            "resources" => module.resources = read_array(s)?.unwrap_or_default(),
+            "child_modules" => {
+                if s.peek()? != Some(b'[') {
+                    return Err(s.data("an array"));
+                }
+                s.begin_array()?;
+                let mut first = true;
+                while s.next_element(&mut first)? {
+                    match read_module(s, depth + 1)? {
+                        Some(child) => module.child_modules.push(child),
+                        None => return Err(s.data("a module object")),
+                    }
+                }
+            }
+            _ => {
+                s.parse::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -108,21 +276,77 @@ pub(crate) struct ConfigResource {
     pub expressions: BTreeMap<String, Value>,
 }
 
-pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Resources> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::input(
-            path,
-            format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    if text.trim().is_empty() {
-        return Err(Error::input(path, "is empty"));
-    }
-    let doc: Document = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+/// The largest single value of a plan the reader holds at once (a resource, the
+/// configuration): far above any real one, and a bound on what a hostile file can make it hold.
+const MAX_PLAN_VALUE: usize = 1 << 30;
 
+/// Loads a plan or state from `reader` as it streams (memory is one resource at a time plus
+/// what is kept of each). `reopen` gives the document again from the start, to turn the offset
+/// of an error into a line and column.
+pub fn load_reader<R: Read, Again: Read>(
+    reader: R,
+    reopen: impl FnOnce() -> std::io::Result<Again>,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Resources> {
+    let mut scanner = Scanner::new(reader)
+        .with_max_value(MAX_PLAN_VALUE)
+        .checking_utf8();
+    let doc = match read_document(&mut scanner) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return Err(Error::input(path, "is empty")),
+        Err(e) => return Err(scan_error(e, path, scanner.offset(), reopen)),
+    };
+    drop(scanner);
+    load_document(doc, path, options)
+}
+
+/// Loads a plan or state held in memory.
+pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Resources> {
+    load_reader(bytes, || Ok(bytes), path, options)
+}
+
+/// An error of the streamed document as an input error at its line and column.
+fn scan_error<Again: Read>(
+    e: ScanError,
+    path: &Path,
+    end: u64,
+    reopen: impl FnOnce() -> std::io::Result<Again>,
+) -> Error {
+    let (offset, message) = match &e {
+        ScanError::Io(io) => return Error::input(path, format!("cannot read: {io}")),
+        ScanError::Utf8 { offset } => (
+            *offset,
+            format!("is not UTF-8 text (invalid byte at offset {offset})"),
+        ),
+        ScanError::Eof => (end, "ends too early (truncated JSON)".to_string()),
+        ScanError::Syntax { offset, .. } => (*offset, "is not valid JSON".to_string()),
+        // serde's own wording says nothing more than ours; a field or shape we name does.
+        ScanError::Data { offset, what } if what.starts_with("a value") => {
+            (*offset, "has a value of the wrong type".to_string())
+        }
+        ScanError::Data { offset, what } => {
+            (*offset, format!("has a value of the wrong type ({what})"))
+        }
+        ScanError::TooLarge { offset } => (*offset, "has a single value over 1 GiB".to_string()),
+        ScanError::TooDeep { offset } => (*offset, "is nested too deeply".to_string()),
+    };
+    // The position needs the text before the offset: read it again (errors only).
+    let mut prefix = Vec::new();
+    let position = reopen()
+        .and_then(|r| r.take(offset).read_to_end(&mut prefix))
+        .ok()
+        .map(|_| {
+            let (line, column) = crate::jsonscan::line_column(&prefix);
+            Position { line, column }
+        });
+    match position {
+        Some(position) => Error::input_at(path, position, message),
+        None => Error::input(path, message),
+    }
+}
+
+fn load_document(doc: Document, path: &Path, options: &LoadOptions) -> Result<Resources> {
     if let Some(resources) = doc.resources {
         if doc.version.is_some() {
             return load_raw_state(resources, path, options);
@@ -176,11 +400,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Re
         walk_module(root, &mut after, Action::NoOp);
     }
     let mut before = Vec::new();
-    if let Some(root) = doc
-        .prior_state
-        .and_then(|p| p.values)
-        .and_then(|v| v.root_module)
-    {
+    if let Some(root) = doc.prior_state.and_then(|v| v.root_module) {
         walk_module(root, &mut before, Action::NoOp);
     }
     let changes = doc.resource_changes.unwrap_or_default();

@@ -1,4 +1,4 @@
-//! A streaming scanner over one large JSON document, for AWS offer files.
+//! A streaming scanner over one large JSON document: AWS offer files and Terraform plans.
 //!
 //! serde_json's `from_reader` reads one byte at a time through the `Read` trait and visits every
 //! value even when it is thrown away; on a 1 GB EC2 offer that is several seconds of skipping
@@ -8,7 +8,13 @@
 //! values worth reading to `serde_json::from_slice`. Skipped values are never parsed.
 //!
 //! Memory is the buffer (1 MiB, grown only for a single value larger than that, up to
-//! [`MAX_VALUE`]), whatever the document's size.
+//! [`MAX_VALUE`] or the limit given with [`Scanner::with_max_value`]), whatever the document's
+//! size.
+//!
+//! Two ways to read a value: [`Scanner::read_value`] finds its end first (a `memchr` pass) and
+//! then parses it, which suits values read rarely among many skipped; [`Scanner::parse`] lets
+//! serde parse it where it lies in the buffer and reads more input only when the value runs past
+//! it, one pass instead of two, for documents where most values are read (plans).
 
 use std::io::{self, Read};
 
@@ -16,6 +22,10 @@ use std::io::{self, Read};
 pub const MAX_VALUE: usize = 64 << 20;
 
 const CHUNK: usize = 1 << 20;
+
+/// What [`Scanner::parse`] likes to have read ahead before it starts on a value, so that most
+/// values are parsed once.
+const LOOKAHEAD: usize = 256 << 10;
 
 #[derive(Debug)]
 pub enum ScanError {
@@ -35,6 +45,14 @@ pub enum ScanError {
     TooLarge {
         offset: u64,
     },
+    /// The bytes at `offset` are not UTF-8.
+    Utf8 {
+        offset: u64,
+    },
+    /// Objects or arrays nested deeper than the reader of the document allows.
+    TooDeep {
+        offset: u64,
+    },
 }
 
 impl std::fmt::Display for ScanError {
@@ -48,11 +66,13 @@ impl std::fmt::Display for ScanError {
             ScanError::Data { offset, what } => {
                 write!(f, "has a value of the wrong shape at byte {offset}: {what}")
             }
-            ScanError::TooLarge { offset } => write!(
-                f,
-                "has a single value over {} MiB at byte {offset}",
-                MAX_VALUE >> 20
-            ),
+            ScanError::TooLarge { offset } => {
+                write!(f, "has a single value too large to read at byte {offset}")
+            }
+            ScanError::Utf8 { offset } => {
+                write!(f, "is not UTF-8 text (invalid byte at offset {offset})")
+            }
+            ScanError::TooDeep { offset } => write!(f, "is nested too deeply at byte {offset}"),
         }
     }
 }
@@ -78,6 +98,11 @@ pub struct Scanner<R> {
     eof: bool,
     /// Document offset of `buf[0]`.
     base: u64,
+    max_value: usize,
+    /// Whether every byte read is checked to be UTF-8, and up to where in `buf` it has been
+    /// (the tail of a read can end inside a character).
+    check_utf8: bool,
+    utf8_checked: usize,
 }
 
 impl<R: Read> Scanner<R> {
@@ -89,7 +114,23 @@ impl<R: Read> Scanner<R> {
             end: 0,
             eof: false,
             base: 0,
+            max_value: MAX_VALUE,
+            check_utf8: false,
+            utf8_checked: 0,
         }
+    }
+
+    /// Allows single values up to `bytes` (the buffer grows to hold one only when it is met).
+    pub fn with_max_value(mut self, bytes: usize) -> Self {
+        self.max_value = bytes;
+        self
+    }
+
+    /// Checks that the whole document is UTF-8, skipped values included: serde_json checks
+    /// the strings it reads into Rust strings, not the ones it skips.
+    pub fn checking_utf8(mut self) -> Self {
+        self.check_utf8 = true;
+        self
     }
 
     /// Document offset of the next unread byte.
@@ -97,10 +138,19 @@ impl<R: Read> Scanner<R> {
         self.base + self.pos as u64
     }
 
-    fn syntax(&self, expected: &'static str) -> ScanError {
+    /// A syntax error at the next unread byte.
+    pub fn syntax(&self, expected: &'static str) -> ScanError {
         ScanError::Syntax {
             offset: self.offset(),
             expected,
+        }
+    }
+
+    /// A value of the wrong shape at the next unread byte.
+    pub fn data(&self, expected: &'static str) -> ScanError {
+        ScanError::Data {
+            offset: self.offset(),
+            what: format!("expected {expected}"),
         }
     }
 
@@ -113,31 +163,52 @@ impl<R: Read> Scanner<R> {
             self.buf.copy_within(self.pos..self.end, 0);
             self.base += self.pos as u64;
             self.end -= self.pos;
+            self.utf8_checked = self.utf8_checked.saturating_sub(self.pos);
             self.pos = 0;
         }
         if self.end == self.buf.len() {
-            if self.buf.len() >= MAX_VALUE {
+            if self.buf.len() >= self.max_value {
                 return Err(ScanError::TooLarge {
                     offset: self.offset(),
                 });
             }
-            let len = (self.buf.len() * 2).min(MAX_VALUE);
+            let len = (self.buf.len() * 2).min(self.max_value);
             self.buf.resize(len, 0);
         }
         loop {
             match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
+                    self.check_utf8()?;
                     return Ok(false);
                 }
                 Ok(n) => {
                     self.end += n;
+                    self.check_utf8()?;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// Checks the bytes read since the last check; a character cut by the end of the read is
+    /// checked once the rest of it has been read.
+    fn check_utf8(&mut self) -> Result<(), ScanError> {
+        if !self.check_utf8 {
+            return Ok(());
+        }
+        match std::str::from_utf8(&self.buf[self.utf8_checked..self.end]) {
+            Ok(_) => self.utf8_checked = self.end,
+            Err(e) if e.error_len().is_none() && !self.eof => self.utf8_checked += e.valid_up_to(),
+            Err(e) => {
+                return Err(ScanError::Utf8 {
+                    offset: self.base + (self.utf8_checked + e.valid_up_to()) as u64,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Skips a UTF-8 byte-order mark at the start (AWS's CSV and some JSON files carry one).
@@ -204,6 +275,61 @@ impl<R: Read> Scanner<R> {
         Ok(Some(key))
     }
 
+    /// Enters an array: consumes `[`.
+    pub fn begin_array(&mut self) -> Result<(), ScanError> {
+        self.expect(b'[', "an array")
+    }
+
+    /// Whether the array being walked has another element (consuming the `,` before it), or
+    /// `false` after its closing bracket. Call after `begin_array`, and after reading each element.
+    pub fn next_element(&mut self, first: &mut bool) -> Result<bool, ScanError> {
+        match self.peek()? {
+            Some(b']') => {
+                self.pos += 1;
+                return Ok(false);
+            }
+            Some(b',') if !*first => self.pos += 1,
+            Some(_) if *first => {}
+            Some(_) => return Err(self.syntax("',' or the end of the array")),
+            None => return Err(ScanError::Eof),
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    /// Reads the next value with serde in place: the value is parsed where it lies in the
+    /// buffer, and only when it runs past the end of what has been read is more read and the
+    /// parse started again (the buffer doubles when full, so a value is parsed a few times at
+    /// most). A syntax error is reported at its offset in the document.
+    pub fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, ScanError> {
+        let Some(first) = self.peek()? else {
+            return Err(ScanError::Eof);
+        };
+        if !matches!(first, b'{' | b'[' | b'"') {
+            // A scalar's end is only certain once the byte after it is read.
+            return self.read_value();
+        }
+        if self.end - self.pos < LOOKAHEAD && !self.eof {
+            self.fill()?;
+        }
+        loop {
+            let slice = &self.buf[self.pos..self.end];
+            let mut stream = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
+            match stream.next() {
+                Some(Ok(value)) => {
+                    self.pos += stream.byte_offset();
+                    return Ok(value);
+                }
+                Some(Err(e)) if e.is_eof() && !self.eof => {
+                    self.fill()?;
+                }
+                Some(Err(e)) if e.is_eof() => return Err(ScanError::Eof),
+                Some(Err(e)) => return Err(from_serde(&e, slice, self.base + self.pos as u64)),
+                None => return Err(ScanError::Eof),
+            }
+        }
+    }
+
     /// Skips the next value.
     pub fn skip_value(&mut self) -> Result<(), ScanError> {
         let (start, len) = self.value_extent()?;
@@ -232,10 +358,8 @@ impl<R: Read> Scanner<R> {
         start: usize,
         len: usize,
     ) -> Result<T, ScanError> {
-        serde_json::from_slice(&self.buf[start..start + len]).map_err(|e| ScanError::Data {
-            offset: self.base + start as u64,
-            what: data_error(&e),
-        })
+        let slice = &self.buf[start..start + len];
+        serde_json::from_slice(slice).map_err(|e| from_serde(&e, slice, self.base + start as u64))
     }
 
     /// Finds the next value: its start in `buf` and its length. The buffer is refilled (and
@@ -334,6 +458,41 @@ impl<R: Read> Scanner<R> {
     }
 }
 
+/// serde_json's error about `slice`, which starts at `base` in the document.
+fn from_serde(e: &serde_json::Error, slice: &[u8], base: u64) -> ScanError {
+    let offset = base + offset_in(slice, e.line(), e.column()) as u64;
+    match e.classify() {
+        serde_json::error::Category::Syntax => ScanError::Syntax {
+            offset,
+            expected: "valid JSON",
+        },
+        serde_json::error::Category::Eof => ScanError::Eof,
+        _ => ScanError::Data {
+            offset,
+            what: data_error(e),
+        },
+    }
+}
+
+/// The offset in `text` of serde_json's 1-based line and column.
+fn offset_in(text: &[u8], line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &text[offset..]) {
+            Some(k) => offset += k + 1,
+            None => break,
+        }
+    }
+    (offset + column.saturating_sub(1)).min(text.len())
+}
+
+/// The 1-based line and column of `offset` in a document, from its bytes up to there.
+pub fn line_column(prefix: &[u8]) -> (usize, usize) {
+    let line = 1 + memchr::memchr_iter(b'\n', prefix).count();
+    let line_start = memchr::memrchr(b'\n', prefix).map_or(0, |k| k + 1);
+    (line, prefix.len() - line_start + 1)
+}
+
 /// serde_json's message without the part of the input it may quote.
 pub fn data_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
@@ -413,6 +572,47 @@ mod tests {
                 Ok::<_, ScanError>(())
             })();
             assert!(result.is_err(), "cut at {cut} went unnoticed");
+        }
+    }
+
+    fn parse_all<R: Read>(s: &mut Scanner<R>) -> Result<Vec<serde_json::Value>, ScanError> {
+        s.begin_array()?;
+        let mut first = true;
+        let mut out = Vec::new();
+        while s.next_element(&mut first)? {
+            out.push(s.parse()?);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn parses_in_place_across_any_buffer_boundary() {
+        let doc = "[{\"a\": \"\u{e9}\u{2192}\", \"b\": [1, 2]} , \"x\",3, null,{}]";
+        let expected: Vec<serde_json::Value> = serde_json::from_str(doc).unwrap();
+        let whole = parse_all(&mut Scanner::new(doc.as_bytes()).checking_utf8()).unwrap();
+        let trickled = parse_all(&mut Scanner::new(Trickle(doc.as_bytes())).checking_utf8());
+        assert_eq!(whole, expected);
+        assert_eq!(trickled.unwrap(), expected);
+        for cut in 1..doc.len() - 1 {
+            let mut s = Scanner::new(Trickle(&doc.as_bytes()[..cut]));
+            assert!(parse_all(&mut s).is_err(), "cut at {cut} went unnoticed");
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_found_wherever_reads_end() {
+        // 0xff inside a string; a two-byte character cut across reads is fine.
+        let mut doc = "[\"\u{e9}\", \"".as_bytes().to_vec();
+        let bad_at = doc.len() as u64;
+        doc.extend(b"\xff\"]");
+        for result in [
+            parse_all(&mut Scanner::new(&doc[..]).checking_utf8()),
+            parse_all(&mut Scanner::new(Trickle(&doc)).checking_utf8()),
+        ] {
+            match result {
+                Err(ScanError::Utf8 { offset }) => assert_eq!(offset, bad_at),
+                other => panic!("expected a UTF-8 error, got {other:?}"),
+            }
         }
     }
 }
