@@ -458,10 +458,12 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             let report = outcome.report;
             let color = color && out.is_none();
             let width = out.is_none().then(terminal_width).flatten();
-            write_output(
-                &report::render_for_terminal(&report, format.into(), color, width),
-                out.as_ref(),
-            )?;
+            let started = std::time::Instant::now();
+            let text = report::render_for_terminal(&report, format.into(), color, width);
+            plancost::timing("render", started);
+            let started = std::time::Instant::now();
+            write_output(&text, out.as_ref())?;
+            plancost::timing("write", started);
             Ok(0)
         }
         Command::Diff {

@@ -85,6 +85,17 @@ pub fn load_usage(
     Ok(usage)
 }
 
+/// Prints how long a phase of the run took, on standard error, when `PLANCOST_TIMINGS` is set:
+/// for finding where a large plan's time goes without a profiler.
+pub fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("PLANCOST_TIMINGS").is_some() {
+        eprintln!(
+            "plancost timing: {phase} {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
+
 /// Prices every path (plan or state JSON, or an HCL directory) as one project each.
 pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let data = PriceData::read(&options.prices)?;
@@ -100,11 +111,14 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
     let mut used = estimate::SourcesUsed::default();
     let mut projects = Vec::new();
     for path in &options.paths {
+        let started = std::time::Instant::now();
         let resources = if path.is_dir() {
             terraform::hcl::load_dir(path, &options.load, &options.hcl)?
         } else {
             terraform::load_file(path, &options.load)?
         };
+        timing("load", started);
+        let started = std::time::Instant::now();
         let name = project_name(path);
         projects.push(estimate::price_project(
             estimate::ProjectInput {
@@ -118,6 +132,7 @@ pub fn breakdown(options: &BreakdownOptions) -> Result<Outcome> {
             &book,
             &mut used,
         )?);
+        timing("price", started);
     }
     Ok(Outcome {
         report: estimate::report(projects, &book, used, generated_at),

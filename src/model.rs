@@ -74,8 +74,9 @@ pub struct Resource {
     pub name: String,
     pub region: String,
     /// Attribute values as Terraform reports them, with every sensitive value already replaced by
-    /// `null` by the loader, so no later stage can print one.
-    pub values: Value,
+    /// `null` by the loader, so no later stage can print one. Shared: the resources of a module
+    /// instantiated many times mostly have equal values, and the plan loader keeps one copy.
+    pub values: std::sync::Arc<Value>,
     /// Paths (dotted, list indices as numbers) whose value is only known after apply.
     pub unknown: Vec<String>,
     /// For each attribute path of the configuration, the addresses it refers to

@@ -110,14 +110,40 @@ impl<'de> Visitor<'de> for FilteredVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if self.0.keeps(&key) {
-                out.insert(key, map.next_value::<Value>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+        while let Some(key) = map.next_key_seed(KeptKey(self.0))? {
+            match key {
+                Some(key) => {
+                    out.insert(key, map.next_value::<Value>()?);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// A key of a values object: `Some` (allocated) when kept, `None` (never copied) when not; most
+/// keys of a plan are not kept.
+struct KeptKey(Kept);
+
+impl<'de> DeserializeSeed<'de> for KeptKey {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeptKey {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an attribute name")
+    }
+    fn visit_str<E>(self, key: &str) -> Result<Option<String>, E> {
+        Ok(self.0.keeps(key).then(|| key.to_string()))
     }
 }
 
@@ -236,10 +262,22 @@ impl<'de> Deserialize<'de> for PlannedResource {
     }
 }
 
+/// A resource of `planned_values` or `prior_state` read without its values, for plans whose
+/// `resource_changes` carry the same values (see `plan::load_reader`): its address is all the
+/// loader needs of it.
+#[derive(Deserialize)]
+pub(super) struct ResourceHead {
+    pub address: String,
+    #[serde(default)]
+    pub mode: String,
+}
+
 /// A resource of `resource_changes`.
 pub(super) struct ResourceChange {
     pub address: String,
     pub module_address: Option<String>,
+    /// The key of a deposed object (left over by a create-before-destroy replacement).
+    pub deposed: Option<String>,
     pub mode: String,
     pub resource_type: String,
     pub name: String,
@@ -262,6 +300,7 @@ pub(super) struct Change {
 enum ChangeField {
     Address,
     ModuleAddress,
+    Deposed,
     Mode,
     #[serde(rename = "type")]
     Type,
@@ -281,6 +320,7 @@ impl<'de> Deserialize<'de> for ResourceChange {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceChange, A::Error> {
                 let (mut address, mut module_address, mut mode) = (None, None, None);
+                let mut deposed = None;
                 let (mut rtype, mut name, mut change) = (None, None, None);
                 while let Some(field) = map.next_key::<ChangeField>()? {
                     match field {
@@ -292,6 +332,9 @@ impl<'de> Deserialize<'de> for ResourceChange {
                             map.next_value::<Option<String>>()?,
                             "module_address",
                         )?,
+                        ChangeField::Deposed => {
+                            set_once(&mut deposed, map.next_value::<Option<String>>()?, "deposed")?
+                        }
                         ChangeField::Mode => set_once(&mut mode, map.next_value()?, "mode")?,
                         ChangeField::Type => set_once(&mut rtype, map.next_value()?, "type")?,
                         ChangeField::Name => set_once(&mut name, map.next_value()?, "name")?,
@@ -322,6 +365,7 @@ impl<'de> Deserialize<'de> for ResourceChange {
                 Ok(ResourceChange {
                     address: required(address, "address")?,
                     module_address: module_address.flatten(),
+                    deposed: deposed.flatten(),
                     mode: mode.unwrap_or_default(),
                     name: required(name, "name")?,
                     resource_type,

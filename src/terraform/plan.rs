@@ -9,8 +9,10 @@
 //! `sensitive_attributes`) is replaced by `null`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -20,7 +22,8 @@ use crate::error::{Error, Position, Result};
 use crate::jsonscan::{ScanError, Scanner};
 use crate::model::{Action, Resource};
 
-use super::filtered::{PlannedResource, RawStateResource, ResourceChange};
+use super::filtered::{PlannedResource, RawStateResource, ResourceChange, ResourceHead};
+
 use super::region::RegionResolver;
 use super::{InputKind, LoadOptions, Resources, address};
 
@@ -37,7 +40,7 @@ struct Document {
     variables: BTreeMap<String, Variable>,
     planned_values: Option<Values>,
     prior_state: Option<Values>,
-    resource_changes: Option<Vec<ResourceChange>>,
+    resource_changes: Option<Vec<LoadedChange>>,
     configuration: Option<Configuration>,
     /// `terraform show -json` of a state.
     values: Option<Values>,
@@ -60,8 +63,72 @@ struct Values {
 #[derive(Default)]
 struct Module {
     address: Option<String>,
+    /// With values (states, and plans read with planned values kept).
     resources: Vec<PlannedResource>,
+    /// Without values: the addresses of the managed resources.
+    managed_addresses: Vec<String>,
     child_modules: Vec<Module>,
+}
+
+/// A resource change as the loader keeps it: its masks are applied (sensitive values nulled,
+/// unknown paths listed) and dropped as it is read, so they never pile up.
+struct LoadedChange {
+    address: String,
+    module_address: String,
+    resource_type: String,
+    name: String,
+    /// Terraform's actions, or the list when plancost does not know it (an error once the
+    /// document is read, naming the resource).
+    action: std::result::Result<Action, Vec<String>>,
+    /// `None` where Terraform writes `null` (no object before a create, after a delete).
+    after: Option<Arc<Value>>,
+    before: Option<Arc<Value>>,
+    unknown: Vec<String>,
+}
+
+impl LoadedChange {
+    /// `None` for changes of data sources and of deposed objects (the leftover of a
+    /// replacement, at the address of the current object: its change is not the resource's).
+    fn new(rc: ResourceChange, interner: &mut Interner) -> Option<LoadedChange> {
+        if rc.mode != "managed" || rc.deposed.is_some() {
+            return None;
+        }
+        let mut change = rc.change;
+        let actions: Vec<&str> = change.actions.iter().map(String::as_str).collect();
+        let action = Action::from_terraform(&actions).ok_or_else(|| change.actions.clone());
+        redact(&mut change.after, &change.after_sensitive);
+        redact(&mut change.before, &change.before_sensitive);
+        Some(LoadedChange {
+            address: rc.address,
+            module_address: rc.module_address.unwrap_or_default(),
+            resource_type: rc.resource_type,
+            name: rc.name,
+            action,
+            unknown: unknown_paths(&change.after_unknown),
+            after: (!change.after.is_null()).then(|| interner.intern(change.after)),
+            before: (!change.before.is_null()).then(|| interner.intern(change.before)),
+        })
+    }
+
+    fn action(&self, path: &Path) -> Result<Action> {
+        self.action.clone().map_err(|actions| {
+            Error::input(
+                path,
+                format!("resource {} has unknown actions {actions:?}", self.address),
+            )
+        })
+    }
+
+    fn resource(&self, values: Arc<Value>, action: Action) -> Resource {
+        new_resource(
+            &self.address,
+            &self.module_address,
+            &self.resource_type,
+            &self.name,
+            values,
+            action,
+        )
+    }
 }
 
 /// How deep `child_modules` may nest (serde_json's own limit for any value is 128 levels).
@@ -70,7 +137,12 @@ const MAX_MODULE_DEPTH: usize = 100;
 /// Reads the document's top-level object, descending into the parts that hold resources so
 /// each resource is parsed on its own; everything else is parsed (and so checked) and dropped.
 /// `None` for a document of nothing but whitespace.
-fn read_document<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Document>, ScanError> {
+/// With `planned_values_kept` false, the resources of `planned_values` and `prior_state` are
+/// read without their values (address, type and name only).
+fn read_document<R: Read>(
+    s: &mut Scanner<R>,
+    planned_values_kept: bool,
+) -> std::result::Result<Option<Document>, ScanError> {
     s.skip_bom()?;
     let mut doc = Document::default();
     let mut seen = Seen::default();
@@ -93,11 +165,11 @@ fn read_document<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Docu
         match key.as_str() {
             "format_version" => doc.format_version = s.parse()?,
             "variables" => doc.variables = s.parse()?,
-            "planned_values" => doc.planned_values = read_values(s)?,
-            "prior_state" => doc.prior_state = read_prior_state(s)?,
-            "resource_changes" => doc.resource_changes = read_array(s)?,
+            "planned_values" => doc.planned_values = read_values(s, planned_values_kept)?,
+            "prior_state" => doc.prior_state = read_prior_state(s, planned_values_kept)?,
+            "resource_changes" => doc.resource_changes = read_changes(s)?,
             "configuration" => doc.configuration = s.parse()?,
-            "values" => doc.values = read_values(s)?,
+            "values" => doc.values = read_values(s, true)?,
             "version" => doc.version = s.parse()?,
             "resources" => doc.resources = read_array(s)?,
             _ => {
@@ -155,6 +227,71 @@ fn read_array<R: Read, T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Values equal to one seen before are kept once: in a plan of a module instantiated many times
+/// most resources repeat another's values, and one copy each is what keeps such a plan's
+/// memory small (and, since fresh memory is slow to fault in, its loading fast).
+#[derive(Default)]
+struct Interner {
+    by_hash: HashMap<u64, Vec<Arc<Value>>>,
+}
+
+impl Interner {
+    fn intern(&mut self, value: Value) -> Arc<Value> {
+        let mut hasher = std::hash::DefaultHasher::new();
+        hash_value(&value, &mut hasher);
+        let same_hash = self.by_hash.entry(hasher.finish()).or_default();
+        if let Some(known) = same_hash.iter().find(|known| ***known == value) {
+            return known.clone();
+        }
+        let value = Arc::new(value);
+        same_hash.push(value.clone());
+        value
+    }
+}
+
+fn hash_value(value: &Value, h: &mut impl Hasher) {
+    match value {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => {
+            2u8.hash(h);
+            (n.as_i64(), n.as_u64(), n.as_f64().map(f64::to_bits)).hash(h)
+        }
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(h);
+            items.iter().for_each(|v| hash_value(v, h));
+        }
+        Value::Object(map) => {
+            // Equal maps in another key order hash apart: a copy kept twice, nothing worse.
+            (5u8, map.len()).hash(h);
+            for (k, v) in map {
+                k.hash(h);
+                hash_value(v, h);
+            }
+        }
+    }
+}
+
+/// `resource_changes`, each change reduced to what the loader keeps as it is read.
+fn read_changes<R: Read>(
+    s: &mut Scanner<R>,
+) -> std::result::Result<Option<Vec<LoadedChange>>, ScanError> {
+    let mut interner = Interner::default();
+    nullable(s, |s| {
+        if s.peek()? != Some(b'[') {
+            return Err(s.data("an array"));
+        }
+        s.begin_array()?;
+        let mut out = Vec::new();
+        let mut first = true;
+        while s.next_element(&mut first)? {
+            out.extend(LoadedChange::new(s.parse()?, &mut interner));
+        }
+        Ok(out)
+    })
+}
+
 /// An object of the document read key by key with `read` (`null` is no object).
 fn read_object<R: Read, T: Default>(
     s: &mut Scanner<R>,
@@ -177,10 +314,13 @@ fn read_object<R: Read, T: Default>(
 }
 
 /// `planned_values` or a state's `values`: `{"root_module": {...}, ...}`.
-fn read_values<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Values>, ScanError> {
+fn read_values<R: Read>(
+    s: &mut Scanner<R>,
+    kept: bool,
+) -> std::result::Result<Option<Values>, ScanError> {
     read_object(s, |s, key, values: &mut Values| {
         match key {
-            "root_module" => values.root_module = read_module(s, 0)?,
+            "root_module" => values.root_module = read_module(s, kept, 0)?,
             _ => {
                 s.parse::<IgnoredAny>()?;
             }
@@ -190,10 +330,13 @@ fn read_values<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Values
 }
 
 /// `prior_state`: `{"values": {"root_module": ...}, ...}`.
-fn read_prior_state<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<Values>, ScanError> {
+fn read_prior_state<R: Read>(
+    s: &mut Scanner<R>,
+    kept: bool,
+) -> std::result::Result<Option<Values>, ScanError> {
     Ok(read_object(s, |s, key, prior: &mut Option<Values>| {
         match key {
-            "values" => *prior = read_values(s)?,
+            "values" => *prior = read_values(s, kept)?,
             _ => {
                 s.parse::<IgnoredAny>()?;
             }
@@ -203,8 +346,10 @@ fn read_prior_state<R: Read>(s: &mut Scanner<R>) -> std::result::Result<Option<V
     .flatten())
 }
 
+/// A module of a values tree; its resources' values are read only when `kept`.
 fn read_module<R: Read>(
     s: &mut Scanner<R>,
+    kept: bool,
     depth: usize,
 ) -> std::result::Result<Option<Module>, ScanError> {
     if depth > MAX_MODULE_DEPTH {
@@ -213,7 +358,15 @@ fn read_module<R: Read>(
     read_object(s, |s, key, module: &mut Module| {
         match key {
             "address" => module.address = s.parse()?,
-            "resources" => module.resources = read_array(s)?.unwrap_or_default(),
+            "resources" if kept => module.resources = read_array(s)?.unwrap_or_default(),
+            "resources" => {
+                let heads: Vec<ResourceHead> = read_array(s)?.unwrap_or_default();
+                module.managed_addresses = heads
+                    .into_iter()
+                    .filter(|h| h.mode == "managed")
+                    .map(|h| h.address)
+                    .collect();
+            }
             "child_modules" => {
                 if s.peek()? != Some(b'[') {
                     return Err(s.data("an array"));
@@ -221,7 +374,7 @@ fn read_module<R: Read>(
                 s.begin_array()?;
                 let mut first = true;
                 while s.next_element(&mut first)? {
-                    match read_module(s, depth + 1)? {
+                    match read_module(s, kept, depth + 1)? {
                         Some(child) => module.child_modules.push(child),
                         None => return Err(s.data("a module object")),
                     }
@@ -281,24 +434,48 @@ pub(crate) struct ConfigResource {
 const MAX_PLAN_VALUE: usize = 1 << 30;
 
 /// Loads a plan or state from `reader` as it streams (memory is one resource at a time plus
-/// what is kept of each). `reopen` gives the document again from the start, to turn the offset
-/// of an error into a line and column.
+/// what is kept of each). `reopen` gives the document again from the start: to turn the offset
+/// of an error into a line and column, and for the rare plan read twice (below).
+///
+/// A plan holds most values twice: in `planned_values`/`prior_state` and in `resource_changes`.
+/// The first read takes them from `resource_changes` only, which also carries the masks
+/// (unknown, sensitive) that go with them. A plan where some resource of `planned_values` or
+/// `prior_state` has no values there (none seen from Terraform 0.12 to 1.x, but the format
+/// does not promise it) is read again, keeping the values of `planned_values` as well.
 pub fn load_reader<R: Read, Again: Read>(
     reader: R,
-    reopen: impl FnOnce() -> std::io::Result<Again>,
+    reopen: impl Fn() -> std::io::Result<Again>,
     path: &Path,
     options: &LoadOptions,
 ) -> Result<Resources> {
+    if let Some(resources) = read_and_load(reader, &reopen, false, path, options)? {
+        return Ok(resources);
+    }
+    let again = reopen().map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    read_and_load(again, &reopen, true, path, options)?
+        .ok_or_else(|| Error::input(path, "has resources whose values cannot be found"))
+}
+
+/// One read of the document; `None` when it must be read again with planned values kept.
+fn read_and_load<R: Read, Again: Read>(
+    reader: R,
+    reopen: &impl Fn() -> std::io::Result<Again>,
+    planned_values_kept: bool,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Option<Resources>> {
     let mut scanner = Scanner::new(reader)
         .with_max_value(MAX_PLAN_VALUE)
         .checking_utf8();
-    let doc = match read_document(&mut scanner) {
+    let started = std::time::Instant::now();
+    let doc = match read_document(&mut scanner, planned_values_kept) {
         Ok(Some(doc)) => doc,
         Ok(None) => return Err(Error::input(path, "is empty")),
         Err(e) => return Err(scan_error(e, path, scanner.offset(), reopen)),
     };
     drop(scanner);
-    load_document(doc, path, options)
+    crate::timing("parse", started);
+    load_document(doc, planned_values_kept, path, options)
 }
 
 /// Loads a plan or state held in memory.
@@ -311,7 +488,7 @@ fn scan_error<Again: Read>(
     e: ScanError,
     path: &Path,
     end: u64,
-    reopen: impl FnOnce() -> std::io::Result<Again>,
+    reopen: &impl Fn() -> std::io::Result<Again>,
 ) -> Error {
     let (offset, message) = match &e {
         ScanError::Io(io) => return Error::input(path, format!("cannot read: {io}")),
@@ -346,10 +523,15 @@ fn scan_error<Again: Read>(
     }
 }
 
-fn load_document(doc: Document, path: &Path, options: &LoadOptions) -> Result<Resources> {
+fn load_document(
+    doc: Document,
+    planned_values_kept: bool,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Option<Resources>> {
     if let Some(resources) = doc.resources {
         if doc.version.is_some() {
-            return load_raw_state(resources, path, options);
+            return load_raw_state(resources, path, options).map(Some);
         }
     }
     let is_plan = doc.planned_values.is_some() || doc.resource_changes.is_some();
@@ -376,6 +558,7 @@ fn load_document(doc: Document, path: &Path, options: &LoadOptions) -> Result<Re
         ));
     }
 
+    let started = std::time::Instant::now();
     let configuration = doc.configuration.unwrap_or_default();
     let resolver = RegionResolver::new(&configuration, &doc.variables, options);
     let config_index = index_configuration(&configuration);
@@ -386,24 +569,120 @@ fn load_document(doc: Document, path: &Path, options: &LoadOptions) -> Result<Re
             walk_module(root, &mut after, Action::NoOp);
         }
         let after = finish(after, &resolver, &config_index);
-        return Ok(Resources {
+        return Ok(Some(Resources {
             before: after.clone(),
             after,
             kind: InputKind::State,
             skipped: Vec::new(),
-        });
+        }));
     }
 
-    // After: planned values, with actions, unknowns and sensitivity from resource_changes.
+    let changes = doc.resource_changes.unwrap_or_default();
+    let planned = doc.planned_values.and_then(|v| v.root_module);
+    let prior = doc.prior_state.and_then(|v| v.root_module);
+    let sides = if planned_values_kept {
+        Some(sides_from_planned_values(planned, prior, changes, path)?)
+    } else {
+        sides_from_changes(planned, prior, changes, path)?
+    };
+    crate::timing("assemble", started);
+    let Some((before, after)) = sides else {
+        return Ok(None);
+    };
+    Ok(Some(Resources {
+        before: finish(before, &resolver, &config_index),
+        after: finish(after, &resolver, &config_index),
+        kind: InputKind::Plan,
+        skipped: Vec::new(),
+    }))
+}
+
+/// Both sides of a plan from `resource_changes`, in the order of `planned_values` (after) and
+/// `prior_state` (before), then the changes of resources neither lists. `None` when a resource
+/// listed there has no values in `resource_changes`.
+fn sides_from_changes(
+    planned: Option<Module>,
+    prior: Option<Module>,
+    changes: Vec<LoadedChange>,
+    path: &Path,
+) -> Result<Option<(Vec<Resource>, Vec<Resource>)>> {
+    let planned = planned.map(managed_addresses).unwrap_or_default();
+    let prior = prior.map(managed_addresses).unwrap_or_default();
+    let position = |addresses: &[String]| -> HashMap<String, usize> {
+        addresses
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), i))
+            .collect()
+    };
+    let (planned_at, prior_at) = (position(&planned), position(&prior));
+    let mut after: Vec<Option<Resource>> = planned.iter().map(|_| None).collect();
+    let mut before: Vec<Option<Resource>> = prior.iter().map(|_| None).collect();
+    let (mut after_extra, mut before_extra) = (Vec::new(), Vec::new());
+    for mut change in changes {
+        let action = change.action(path)?;
+        if let Some(values) = change.before.take() {
+            let r = change.resource(values, action);
+            match prior_at.get(&change.address) {
+                Some(&i) => before[i] = Some(r),
+                None => before_extra.push(r),
+            }
+        }
+        let slot = planned_at.get(&change.address).copied();
+        // A deleted resource has no after side (its planned values, if any, say so too).
+        let Some(values) = change.after.take() else {
+            continue;
+        };
+        if slot.is_none() && action == Action::Delete {
+            continue;
+        }
+        let mut r = change.resource(values, action);
+        r.unknown = change.unknown;
+        match slot {
+            Some(i) => after[i] = Some(r),
+            None => after_extra.push(r),
+        }
+    }
+    let side = |listed: Vec<Option<Resource>>, extra: Vec<Resource>| {
+        let mut side: Option<Vec<Resource>> = listed.into_iter().collect();
+        if let Some(side) = &mut side {
+            side.extend(extra);
+        }
+        side
+    };
+    Ok(side(before, before_extra).zip(side(after, after_extra)))
+}
+
+/// The managed addresses of a module tree read without values, in the tree's order.
+fn managed_addresses(module: Module) -> Vec<String> {
+    fn walk(module: Module, out: &mut Vec<String>) {
+        out.extend(module.managed_addresses);
+        for child in module.child_modules {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(module, &mut out);
+    out
+}
+
+/// Both sides of a plan from `planned_values` and `prior_state` with their values, and the
+/// actions and unknowns of `resource_changes`: for plans where some resource has its values
+/// there only.
+fn sides_from_planned_values(
+    planned: Option<Module>,
+    prior: Option<Module>,
+    changes: Vec<LoadedChange>,
+    path: &Path,
+) -> Result<(Vec<Resource>, Vec<Resource>)> {
     let mut after = Vec::new();
-    if let Some(root) = doc.planned_values.and_then(|v| v.root_module) {
+    if let Some(root) = planned {
         walk_module(root, &mut after, Action::NoOp);
     }
     let mut before = Vec::new();
-    if let Some(root) = doc.prior_state.and_then(|v| v.root_module) {
+    if let Some(root) = prior {
         walk_module(root, &mut before, Action::NoOp);
     }
-    let changes = doc.resource_changes.unwrap_or_default();
     let after_index: HashMap<String, usize> = after
         .iter()
         .enumerate()
@@ -414,74 +693,37 @@ fn load_document(doc: Document, path: &Path, options: &LoadOptions) -> Result<Re
         .enumerate()
         .map(|(i, r)| (r.address.clone(), i))
         .collect();
-    for mut rc in changes {
-        if rc.mode != "managed" {
-            continue;
-        }
-        let actions: Vec<&str> = rc.change.actions.iter().map(String::as_str).collect();
-        let action = Action::from_terraform(&actions).ok_or_else(|| {
-            Error::input(
-                path,
-                format!(
-                    "resource {} has unknown actions {:?}",
-                    rc.address, rc.change.actions
-                ),
-            )
-        })?;
-        let module_address = rc.module_address.clone().unwrap_or_default();
-        let unknown = unknown_paths(&rc.change.after_unknown);
-        match after_index.get(&rc.address) {
+    for mut change in changes {
+        let action = change.action(path)?;
+        match after_index.get(&change.address) {
             Some(&i) => {
-                let r = &mut after[i];
-                r.action = action;
-                r.unknown = unknown;
-                redact(&mut r.values, &rc.change.after_sensitive);
+                after[i].action = action;
+                after[i].unknown = std::mem::take(&mut change.unknown);
             }
-            None if action != Action::Delete && !rc.change.after.is_null() => {
+            None if action != Action::Delete && change.after.is_some() => {
                 // Plans older than 0.15 can omit resources from planned_values; take `after`.
-                let mut values = std::mem::take(&mut rc.change.after);
-                redact(&mut values, &rc.change.after_sensitive);
-                after.push(new_resource(
-                    &rc.address,
-                    &module_address,
-                    &rc.resource_type,
-                    &rc.name,
-                    values,
-                    action,
-                ));
-                after.last_mut().expect("pushed").unknown = unknown;
+                let values = change.after.take().expect("checked to be there");
+                let mut r = change.resource(values, action);
+                r.unknown = std::mem::take(&mut change.unknown);
+                after.push(r);
             }
             None => {}
         }
-        if !rc.change.before.is_null() {
-            let mut values = rc.change.before;
-            redact(&mut values, &rc.change.before_sensitive);
-            match before_index.get(&rc.address) {
+        if let Some(values) = change.before.take() {
+            match before_index.get(&change.address) {
                 Some(&i) => {
                     before[i].values = values;
                     before[i].action = action;
                 }
                 None => {
-                    before_index.insert(rc.address.clone(), before.len());
-                    before.push(new_resource(
-                        &rc.address,
-                        &module_address,
-                        &rc.resource_type,
-                        &rc.name,
-                        values,
-                        action,
-                    ));
+                    before_index.insert(change.address.clone(), before.len());
+                    before.push(change.resource(values, action));
                 }
             }
         }
     }
     // Resources only in the prior state are being deleted (or are data sources, dropped above).
-    Ok(Resources {
-        before: finish(before, &resolver, &config_index),
-        after: finish(after, &resolver, &config_index),
-        kind: InputKind::Plan,
-        skipped: Vec::new(),
-    })
+    Ok((before, after))
 }
 
 /// Resolves regions and configuration references once every resource of a side is known.
@@ -521,7 +763,7 @@ fn walk_module(module: Module, out: &mut Vec<Resource>, action: Action) {
             &module_address,
             &pr.resource_type,
             &pr.name,
-            values,
+            Arc::new(values),
             action,
         ));
     }
@@ -535,7 +777,7 @@ fn new_resource(
     module_address: &str,
     resource_type: &str,
     name: &str,
-    values: Value,
+    values: Arc<Value>,
     action: Action,
 ) -> Resource {
     Resource {
@@ -589,7 +831,7 @@ fn load_raw_state(
                 &module,
                 &rs.resource_type,
                 &rs.name,
-                values,
+                Arc::new(values),
                 Action::NoOp,
             ));
         }

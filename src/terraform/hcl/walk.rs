@@ -853,7 +853,7 @@ impl<'t> Walker<'t> {
                         resource_type: decl.resource_type.clone(),
                         name: decl.name.clone(),
                         region: String::new(),
-                        values,
+                        values: std::sync::Arc::new(values),
                         unknown,
                         references: BTreeMap::new(),
                         action: Action::Create,
