@@ -459,10 +459,9 @@ fn execute(cli: Cli) -> Result<i32, Error> {
             let color = color && out.is_none();
             let width = out.is_none().then(terminal_width).flatten();
             let started = std::time::Instant::now();
-            let text = report::render_for_terminal(&report, format.into(), color, width);
-            plancost::timing("render", started);
-            let started = std::time::Instant::now();
-            write_output(&text, out.as_ref())?;
+            write_report(out.as_ref(), |w| {
+                report::write_for_terminal(&report, format.into(), color, width, w)
+            })?;
             plancost::timing("write", started);
             Ok(0)
         }
@@ -793,6 +792,29 @@ fn print_warnings(quiet: bool, warnings: &[String]) {
     }
 }
 
+/// Writes what `write` produces to `out` (standard output when `None`), scrubbed as it streams:
+/// for reports too large to hold as one string.
+fn write_report(
+    out: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let default = plancost::redact::Redactor::default();
+    let redactor = REDACTOR.get().unwrap_or(&default);
+    let scrubbed = |inner: &mut dyn Write| {
+        let mut w = plancost::redact::ScrubWriter::new(redactor, inner);
+        write(&mut w)?;
+        w.flush()
+    };
+    match out {
+        Some(path) => write_atomically_with(path, scrubbed),
+        None => {
+            // A closed pipe (`plancost ... | head`) is not an error worth a message.
+            let _ = scrubbed(&mut std::io::stdout().lock());
+            Ok(())
+        }
+    }
+}
+
 fn write_output(text: &str, out: Option<&PathBuf>) -> Result<(), Error> {
     let text = scrub(text);
     match out {
@@ -807,19 +829,31 @@ fn write_output(text: &str, out: Option<&PathBuf>) -> Result<(), Error> {
     }
 }
 
+fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), Error> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
 /// Writes beside the target and renames, so a reader never sees half a file. A target that
 /// exists and is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place:
 /// renaming over it would replace the device with a file.
-fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), Error> {
+fn write_atomically_with(
+    path: &PathBuf,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let cannot = |e: std::io::Error| Error::Usage(format!("cannot write {}: {e}", path.display()));
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return std::fs::write(path, bytes)
-            .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())));
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(cannot)?;
+        return write(&mut file).map_err(cannot);
     }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    std::fs::write(&tmp, bytes)
+    std::fs::File::create(&tmp)
+        .and_then(|mut file| write(&mut file))
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            Error::Usage(format!("cannot write {}: {e}", path.display()))
+            cannot(e)
         })
 }

@@ -119,6 +119,72 @@ impl Redactor {
     }
 }
 
+/// A writer that scrubs what passes through it, for outputs too large to hold whole (the JSON
+/// report of a plan of 100,000 resources is tens of MB): text is held until a line ends, or
+/// failing that a JSON string does (no credential spans either), and written scrubbed.
+pub struct ScrubWriter<'r, W: std::io::Write> {
+    redactor: &'r Redactor,
+    inner: W,
+    pending: Vec<u8>,
+}
+
+/// How much text is scrubbed at once.
+const SCRUB_CHUNK: usize = 256 << 10;
+
+impl<'r, W: std::io::Write> ScrubWriter<'r, W> {
+    pub fn new(redactor: &'r Redactor, inner: W) -> Self {
+        ScrubWriter {
+            redactor,
+            inner,
+            pending: Vec::with_capacity(SCRUB_CHUNK + (16 << 10)),
+        }
+    }
+
+    /// Scrubs and writes the pending text up to its last safe boundary (all of it at the end).
+    fn drain(&mut self, all: bool) -> std::io::Result<()> {
+        let end = if all {
+            self.pending.len()
+        } else {
+            match safe_end(&self.pending) {
+                Some(end) => end,
+                // No boundary yet: keep reading, within reason (4 MiB of text without a line
+                // break or a string's end is no report plancost writes).
+                None if self.pending.len() < 16 * SCRUB_CHUNK => return Ok(()),
+                None => self.pending.len(),
+            }
+        };
+        let text = String::from_utf8_lossy(&self.pending[..end]);
+        self.inner
+            .write_all(self.redactor.scrub(&text).as_bytes())?;
+        self.pending.drain(..end);
+        Ok(())
+    }
+}
+
+/// Where pending text may be cut without cutting a credential: after the last line break, else
+/// after the last quote that ends a JSON string (`",`), which no credential contains.
+fn safe_end(text: &[u8]) -> Option<usize> {
+    if let Some(i) = memchr::memrchr(b'\n', text) {
+        return Some(i + 1);
+    }
+    memchr::memmem::rfind(text, b"\",").map(|i| i + 1)
+}
+
+impl<W: std::io::Write> std::io::Write for ScrubWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= SCRUB_CHUNK {
+            self.drain(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.drain(true)?;
+        self.inner.flush()
+    }
+}
+
 /// Scrubs with the patterns only (no environment values): for library code that has no
 /// [`Redactor`] at hand.
 pub fn scrub(text: &str) -> Cow<'_, str> {
@@ -185,6 +251,31 @@ mod tests {
         // A longer base64 run (an embedded image) is not a key.
         let long = "Q".repeat(20) + &"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".repeat(3);
         assert_eq!(scrub(&long), long);
+    }
+
+    #[test]
+    fn the_writer_scrubs_secrets_wherever_its_writes_and_chunks_cut_them() {
+        use std::io::Write;
+        let env = |name: &str| (name == "GITHUB_TOKEN").then(|| "s3cr3t-value-xyz".to_string());
+        let r = Redactor::from_env(&env);
+        // Long enough to be scrubbed in several chunks, one line and many lines, secrets
+        // everywhere, written a few bytes at a time.
+        let record = r#"{"a":"AKIAIOSFODNN7EXAMPLE","b":"s3cr3t-value-xyz","c":"ghp_abcdefghijklmnopqrstuvwxyz0123456789"},"#;
+        for separator in ["", "\n"] {
+            let text: String = (0..20_000)
+                .map(|_| format!("{record}{separator}"))
+                .collect();
+            let mut out = Vec::new();
+            let mut w = ScrubWriter::new(&r, &mut out);
+            for piece in text.as_bytes().chunks(7) {
+                w.write_all(piece).unwrap();
+            }
+            w.flush().unwrap();
+            drop(w);
+            let out = String::from_utf8(out).unwrap();
+            assert_eq!(out, r.scrub(&text), "separator {separator:?}");
+            assert_eq!(out.matches(REDACTED).count(), 60_000);
+        }
     }
 
     #[test]

@@ -274,6 +274,21 @@ pub fn render_for_terminal(
     }
 }
 
+/// Writes a report as [`render_for_terminal`] renders it: JSON is serialised straight into
+/// `out` (the report of a large plan is tens of MB, not worth holding as one string).
+pub fn write_for_terminal(
+    report: &Report,
+    format: Format,
+    color: bool,
+    width: Option<usize>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        other => out.write_all(render_for_terminal(report, other, color, width).as_bytes()),
+    }
+}
+
 /// Money with its sign, for changes: `+$1.00` up, `-$1.00` down, `$0.00` none.
 pub fn signed_money(amount: Decimal) -> String {
     if amount > Decimal::ZERO {
