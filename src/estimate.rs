@@ -4,7 +4,7 @@
 //! Both sides of a plan are priced, so every resource carries what it costs after the plan and
 //! what it cost before; a created resource had no past cost, a deleted one has no future cost.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -33,7 +33,15 @@ pub struct ProjectInput<'a> {
 
 /// Sources that answered at least one lookup, collected across projects.
 #[derive(Default)]
-pub struct SourcesUsed(BTreeSet<SourceInfo>);
+pub struct SourcesUsed(BTreeSet<SourceInfo>, Vec<SourceLabel>);
+
+/// The `source` text of a price line, made once per source: a large plan has a dozen sources
+/// and a hundred thousand lines.
+struct SourceLabel {
+    source: crate::pricing::Source,
+    origin: crate::pricing::Origin,
+    text: String,
+}
 
 pub fn price_project(
     input: ProjectInput,
@@ -47,35 +55,36 @@ pub fn price_project(
     let mut unpriced = Vec::new();
     let mut skipped = Vec::new();
     let mut usage_missing = 0;
-    let before_by_address: BTreeMap<&str, &Priced> = before
+    let before_by_address: HashMap<&str, &Priced> = before
         .iter()
         .map(|p| (p.resource.address.as_str(), p))
         .collect();
-    let after_addresses: BTreeSet<&str> =
+    let after_addresses: HashSet<&str> =
         after.iter().map(|p| p.resource.address.as_str()).collect();
 
-    for p in &after {
+    for p in after {
         let past = before_by_address.get(p.resource.address.as_str());
-        match &p.outcome {
+        let total = p.total();
+        match p.outcome {
             Outcome::Priced {
                 category,
                 components,
             } => {
-                for c in components {
+                for c in &components {
                     if c.usage_based && c.monthly_quantity.is_none() {
                         usage_missing += 1;
                     }
                 }
-                unpriced.extend(p.unpriced.iter().cloned());
+                unpriced.extend(p.unpriced);
                 resources.push(ResourceReport {
                     address: p.resource.address.clone(),
                     resource_type: p.resource.resource_type.clone(),
                     region: p.resource.region.clone(),
-                    category: *category,
+                    category,
                     action: p.resource.action,
-                    monthly_cost: p.total(),
+                    monthly_cost: total,
                     past_monthly_cost: past.map_or(Decimal::ZERO, |b| b.total()),
-                    components: components.clone(),
+                    components,
                     past_components: match past {
                         Some(b) if p.resource.action.is_change() => b.components().to_vec(),
                         _ => Vec::new(),
@@ -429,11 +438,11 @@ fn price_component(
             report.unit_price = Some(hourly.normalize());
             report.monthly_cost = quantity.map(|q| (q * hourly).normalize());
             report.price = Some(provenance(&od, used));
-            used.note(&saving.source, saving.origin);
+            let _ = used.note(&saving.source, saving.origin);
             report.spot = Some(SpotInfo {
                 on_demand_unit_price: Some(od_hourly.normalize()),
                 savings_percent: Some(saving.entry.savings_percent),
-                interruption: Some(saving.entry.interruption),
+                interruption: Some(saving.entry.interruption.clone()),
                 basis: "spot advisor".into(),
             });
             report.notes.push(format!(
@@ -448,21 +457,33 @@ fn price_component(
 }
 
 impl SourcesUsed {
-    /// Records that a price came from `source`. Every priced component calls this and a run
-    /// has a dozen sources at most, so the common case compares instead of allocating.
-    fn note(&mut self, source: &crate::pricing::Source, origin: crate::pricing::Origin) {
-        let known = self.0.iter().any(|s| {
-            s.origin == origin.as_str()
-                && s.service == source.service
-                && s.region == source.region
-                && s.version == source.version
-                && s.publication_date == source.publication_date
-                && s.kind == source.kind
-                && s.file == source.file
-        });
-        if !known {
-            self.0.insert(source_info(source, origin));
+    /// Records that a price came from `source` and returns the line's `source` text. Every
+    /// priced component calls this and a run has a dozen sources at most, so the common case
+    /// compares instead of allocating.
+    fn note(&mut self, source: &crate::pricing::Source, origin: crate::pricing::Origin) -> String {
+        if let Some(label) = self
+            .1
+            .iter()
+            .find(|l| l.origin == origin && l.source == *source)
+        {
+            return label.text.clone();
         }
+        self.0.insert(source_info(source, origin));
+        let text = format!(
+            "{} {} {} ({}, {}, {})",
+            source.service,
+            source.region,
+            source.version,
+            source.kind,
+            source.file,
+            origin.as_str()
+        );
+        self.1.push(SourceLabel {
+            source: source.clone(),
+            origin,
+            text: text.clone(),
+        });
+        text
     }
 }
 
@@ -479,20 +500,11 @@ fn source_info(source: &crate::pricing::Source, origin: crate::pricing::Origin) 
 }
 
 fn provenance(price: &Price, used: &mut SourcesUsed) -> Provenance {
-    used.note(&price.source, price.origin);
     Provenance {
         sku: price.sku.clone(),
         rate_code: price.rate_code.clone(),
         effective_date: price.effective_date.clone(),
-        source: format!(
-            "{} {} {} ({}, {}, {})",
-            price.source.service,
-            price.source.region,
-            price.source.version,
-            price.source.kind,
-            price.source.file,
-            price.origin.as_str()
-        ),
+        source: used.note(&price.source, price.origin),
         tiers: if price.is_tiered() {
             price
                 .tiers

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
@@ -232,14 +232,20 @@ pub struct SpotSaving {
 
 pub struct PriceBook<'a> {
     layers: Vec<Layer<'a>>,
-    memo: Mutex<HashMap<PriceQuery, Result<Price, LookupError>>>,
+    /// Shared answers: handing out a remembered price must not copy its strings each time.
+    memo: Mutex<HashMap<PriceQuery, Result<Arc<Price>, LookupError>>>,
+    /// Spot savings by (region, instance type, operating system), remembered like prices.
+    spot_memo: Mutex<SpotMemo>,
 }
+
+type SpotMemo = HashMap<(String, String, String), Result<Arc<SpotSaving>, LookupError>>;
 
 impl<'a> PriceBook<'a> {
     pub fn new() -> Self {
         PriceBook {
             layers: Vec::new(),
             memo: Mutex::new(HashMap::new()),
+            spot_memo: Mutex::new(HashMap::new()),
         }
     }
 
@@ -300,6 +306,36 @@ impl<'a> PriceBook<'a> {
     /// The Spot Instance Advisor's saving for an instance type, from the first layer that has
     /// advisor data for the region.
     pub fn spot_saving(
+        &self,
+        region: &str,
+        instance_type: &str,
+        operating_system: &str,
+    ) -> Result<Arc<SpotSaving>, LookupError> {
+        // Each answer scans the region's spot data: remembered, as a large plan asks the same
+        // few thousands of times.
+        let key = (
+            region.to_string(),
+            instance_type.to_string(),
+            operating_system.to_string(),
+        );
+        if let Some(answer) = self
+            .spot_memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return answer;
+        }
+        let answer = self
+            .spot_saving_uncached(region, instance_type, operating_system)
+            .map(Arc::new);
+        if let Ok(mut memo) = self.spot_memo.lock() {
+            memo.insert(key, answer.clone());
+        }
+        answer
+    }
+
+    fn spot_saving_uncached(
         &self,
         region: &str,
         instance_type: &str,
@@ -411,11 +447,11 @@ impl<'a> PriceBook<'a> {
 
     /// The one price `query` matches. Answers are remembered: a large plan asks the same few
     /// queries for thousands of resources.
-    pub fn lookup(&self, query: &PriceQuery) -> Result<Price, LookupError> {
+    pub fn lookup(&self, query: &PriceQuery) -> Result<Arc<Price>, LookupError> {
         if let Some(answer) = self.memo.lock().ok().and_then(|m| m.get(query).cloned()) {
             return answer;
         }
-        let answer = self.lookup_uncached(query);
+        let answer = self.lookup_uncached(query).map(Arc::new);
         if let Ok(mut memo) = self.memo.lock() {
             memo.insert(query.clone(), answer.clone());
         }

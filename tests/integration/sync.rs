@@ -37,12 +37,14 @@ fn options(api: &FakeBulkApi, services: &[&str]) -> SyncOptions {
 
 fn t3_medium(dir: &std::path::Path) -> plancost::pricing::Price {
     let book = plancost::open_book(None, None, Some(dir)).unwrap();
-    book.lookup(&plancost::aws::ec2::instance_hours_query(
-        "eu-west-1",
-        "t3.medium",
-        "Shared",
-    ))
-    .unwrap()
+    let price = book
+        .lookup(&plancost::aws::ec2::instance_hours_query(
+            "eu-west-1",
+            "t3.medium",
+            "Shared",
+        ))
+        .unwrap();
+    (*price).clone()
 }
 
 /// Every file under the cache's `prices/` with its bytes.
