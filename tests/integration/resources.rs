@@ -2,6 +2,7 @@
 //! expected prices worked out by hand from AWS list prices.
 
 use crate::harness::*;
+use serde_json::Value;
 
 #[test]
 fn eks_cluster_and_node_groups() {
@@ -289,4 +290,71 @@ fn every_real_plan_loads() {
             p["resources"].as_array().unwrap().len() + p["skipped"].as_array().unwrap().len();
         assert!(listed > 0, "{}: no resources listed", plan.display());
     }
+}
+
+/// The instances plan with its resource changes edited by `edit`, priced.
+fn breakdown_of_edited_plan(name: &str, edit: impl FnOnce(&mut Vec<serde_json::Value>)) -> Value {
+    let mut plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("tf/instances/plan.json")).unwrap()).unwrap();
+    edit(plan["resource_changes"].as_array_mut().unwrap());
+    let path = scratch_dir(name).join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    breakdown_json(&path)
+}
+
+#[test]
+fn a_resource_whose_values_are_only_in_planned_values_is_still_priced() {
+    // The loader takes values from resource_changes; a plan that lists a resource in
+    // planned_values without a change (as -target and drift plans do) is read again keeping
+    // planned values, and prices the same.
+    let whole = breakdown_json(&fixture("tf/instances/plan.json"));
+    let edited = breakdown_of_edited_plan("planned-only", |changes| {
+        changes.retain(|c| c["address"] != "aws_instance.web");
+    });
+    let (before, after) = (
+        resource(&whole, "aws_instance.web"),
+        resource(&edited, "aws_instance.web"),
+    );
+    assert_eq!(after["monthly_cost"], before["monthly_cost"]);
+    assert_eq!(after["components"], before["components"]);
+    // Without its change, nothing says it is being created.
+    assert_eq!(after["action"], "no-op");
+    let addresses = |r: &Value| -> Vec<Value> {
+        project(r)["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["address"].clone())
+            .collect()
+    };
+    assert_eq!(addresses(&edited), addresses(&whole));
+}
+
+#[test]
+fn a_deposed_object_does_not_change_the_current_resource() {
+    // create_before_destroy leaves the old object deposed at the same address; its deletion
+    // is not the current object's change.
+    let whole = breakdown_json(&fixture("tf/instances/plan.json"));
+    let edited = breakdown_of_edited_plan("deposed", |changes| {
+        let mut deposed = changes
+            .iter()
+            .find(|c| c["address"] == "aws_instance.web")
+            .unwrap()
+            .clone();
+        deposed["deposed"] = serde_json::json!("a1b2c3d4");
+        deposed["change"]["actions"] = serde_json::json!(["delete"]);
+        deposed["change"]["before"] = deposed["change"]["after"].clone();
+        deposed["change"]["after"] = serde_json::Value::Null;
+        changes.push(deposed);
+    });
+    let web = resource(&edited, "aws_instance.web");
+    assert_eq!(web["action"], "create");
+    assert_eq!(
+        web["monthly_cost"],
+        resource(&whole, "aws_instance.web")["monthly_cost"]
+    );
+    assert_eq!(
+        project(&edited)["total_monthly_cost"],
+        project(&whole)["total_monthly_cost"]
+    );
 }
