@@ -792,24 +792,21 @@ fn print_warnings(quiet: bool, warnings: &[String]) {
     }
 }
 
-/// Writes what `write` produces to `out` (standard output when `None`), scrubbed as it streams:
-/// for reports too large to hold as one string.
+/// Writes what `write` produces to `out` (standard output when `None`), scrubbed as it streams
+/// (on a second thread): for reports too large to hold as one string.
 fn write_report(
     out: Option<&PathBuf>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let default = plancost::redact::Redactor::default();
     let redactor = REDACTOR.get().unwrap_or(&default);
-    let scrubbed = |inner: &mut dyn Write| {
-        let mut w = plancost::redact::ScrubWriter::new(redactor, inner);
-        write(&mut w)?;
-        w.flush()
-    };
     match out {
-        Some(path) => write_atomically_with(path, scrubbed),
+        Some(path) => write_atomically_with(path, |file| {
+            plancost::redact::write_scrubbed(redactor, file, write)
+        }),
         None => {
             // A closed pipe (`plancost ... | head`) is not an error worth a message.
-            let _ = scrubbed(&mut std::io::stdout().lock());
+            let _ = plancost::redact::write_scrubbed(redactor, std::io::stdout(), write);
             Ok(())
         }
     }
@@ -830,7 +827,7 @@ fn write_output(text: &str, out: Option<&PathBuf>) -> Result<(), Error> {
 }
 
 fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), Error> {
-    write_atomically_with(path, |w| w.write_all(bytes))
+    write_atomically_with(path, |mut file| file.write_all(bytes))
 }
 
 /// Writes beside the target and renames, so a reader never sees half a file. A target that
@@ -838,19 +835,19 @@ fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), Error> {
 /// renaming over it would replace the device with a file.
 fn write_atomically_with(
     path: &PathBuf,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&std::fs::File) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let cannot = |e: std::io::Error| Error::Usage(format!("cannot write {}: {e}", path.display()));
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
             .map_err(cannot)?;
-        return write(&mut file).map_err(cannot);
+        return write(&file).map_err(cannot);
     }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
     std::fs::File::create(&tmp)
-        .and_then(|mut file| write(&mut file))
+        .and_then(|file| write(&file))
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);

@@ -25,6 +25,7 @@
 //! structure of JSON, Markdown or HTML around it.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -55,8 +56,30 @@ static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the credential patterns are valid")
 });
 
-static BASE64_RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9/+]{40,}").expect("the base64 pattern is valid"));
+/// The runs of 40 or more base64 characters (`A-Za-z0-9/+`) in `text`. A plain loop over the
+/// bytes: every byte of every output passes here, and a regex without a literal to look for
+/// runs its slowest engine over all of them.
+fn base64_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let is_base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if !is_base64(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_base64(bytes[i]) {
+                i += 1;
+            }
+            if i - start >= 40 {
+                return Some(start..i);
+            }
+        }
+        None
+    })
+}
 
 /// Scrubs credentials out of text; built once per run with the environment's secrets.
 #[derive(Debug, Clone, Default)]
@@ -98,66 +121,97 @@ impl Redactor {
         if PATTERNS.is_match(&out) {
             out = Cow::Owned(PATTERNS.replace_all(&out, REDACTED).into_owned());
         }
-        if BASE64_RUN
-            .find_iter(&out)
-            .any(|m| looks_like_secret_key(m.as_str()))
-        {
-            out = Cow::Owned(
-                BASE64_RUN
-                    .replace_all(&out, |c: &regex::Captures| {
-                        let run = &c[0];
-                        if looks_like_secret_key(run) {
-                            REDACTED.to_string()
-                        } else {
-                            run.to_string()
-                        }
-                    })
-                    .into_owned(),
-            );
+        let keys: Vec<std::ops::Range<usize>> = base64_runs(&out)
+            .filter(|run| looks_like_secret_key(&out[run.clone()]))
+            .collect();
+        if !keys.is_empty() {
+            let mut scrubbed = String::with_capacity(out.len());
+            let mut at = 0;
+            for key in keys {
+                scrubbed.push_str(&out[at..key.start]);
+                scrubbed.push_str(REDACTED);
+                at = key.end;
+            }
+            scrubbed.push_str(&out[at..]);
+            out = Cow::Owned(scrubbed);
         }
         out
     }
 }
 
-/// A writer that scrubs what passes through it, for outputs too large to hold whole (the JSON
-/// report of a plan of 100,000 resources is tens of MB): text is held until a line ends, or
-/// failing that a JSON string does (no credential spans either), and written scrubbed.
-pub struct ScrubWriter<'r, W: std::io::Write> {
-    redactor: &'r Redactor,
+/// Writes what `produce` writes to `inner`, scrubbed as it streams: for outputs too large to hold
+/// whole (the JSON report of a plan of 100,000 resources is tens of MB). Text is cut into chunks
+/// after a line break, or failing that after the end of a JSON string (no credential spans
+/// either), and the chunks are scrubbed and written on a second thread while `produce` goes on.
+pub fn write_scrubbed<W: Write + Send>(
+    redactor: &Redactor,
     inner: W,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    std::thread::scope(|scope| {
+        // Two chunks in flight at most: memory stays a few chunks whatever the output's size.
+        let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let writer = scope.spawn(move || {
+            let mut inner = inner;
+            for chunk in chunks {
+                inner.write_all(redactor.scrub(&String::from_utf8_lossy(&chunk)).as_bytes())?;
+            }
+            inner.flush()
+        });
+        // The sender moves into the chunker: dropping it ends the writer's loop.
+        let mut chunker = Chunker::new(move |chunk| {
+            to_writer
+                .send(chunk)
+                .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed"))
+        });
+        let produced = produce(&mut chunker).and_then(|()| chunker.flush());
+        drop(chunker);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("writing the output failed")));
+        // The writer's own error (a full disk) explains why producing stopped.
+        written.and(produced)
+    })
+}
+
+/// Cuts written text into chunks at ends no credential spans and hands each to `sink`.
+struct Chunker<F: FnMut(Vec<u8>) -> io::Result<()>> {
     pending: Vec<u8>,
+    sink: F,
 }
 
 /// How much text is scrubbed at once.
 const SCRUB_CHUNK: usize = 256 << 10;
 
-impl<'r, W: std::io::Write> ScrubWriter<'r, W> {
-    pub fn new(redactor: &'r Redactor, inner: W) -> Self {
-        ScrubWriter {
-            redactor,
-            inner,
+impl<F: FnMut(Vec<u8>) -> io::Result<()>> Chunker<F> {
+    fn new(sink: F) -> Self {
+        Chunker {
             pending: Vec::with_capacity(SCRUB_CHUNK + (16 << 10)),
+            sink,
         }
     }
 
-    /// Scrubs and writes the pending text up to its last safe boundary (all of it at the end).
-    fn drain(&mut self, all: bool) -> std::io::Result<()> {
+    /// Hands on the pending text up to its last safe end (all of it when `all`).
+    fn drain(&mut self, all: bool) -> io::Result<()> {
         let end = if all {
             self.pending.len()
         } else {
             match safe_end(&self.pending) {
                 Some(end) => end,
-                // No boundary yet: keep reading, within reason (4 MiB of text without a line
+                // No safe end yet: keep reading, within reason (4 MiB of text without a line
                 // break or a string's end is no report plancost writes).
                 None if self.pending.len() < 16 * SCRUB_CHUNK => return Ok(()),
                 None => self.pending.len(),
             }
         };
-        let text = String::from_utf8_lossy(&self.pending[..end]);
-        self.inner
-            .write_all(self.redactor.scrub(&text).as_bytes())?;
-        self.pending.drain(..end);
-        Ok(())
+        if end == 0 {
+            return Ok(());
+        }
+        let mut rest = Vec::with_capacity(SCRUB_CHUNK + (16 << 10));
+        rest.extend_from_slice(&self.pending[end..]);
+        self.pending.truncate(end);
+        let chunk = std::mem::replace(&mut self.pending, rest);
+        (self.sink)(chunk)
     }
 }
 
@@ -170,8 +224,8 @@ fn safe_end(text: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(text, b"\",").map(|i| i + 1)
 }
 
-impl<W: std::io::Write> std::io::Write for ScrubWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl<F: FnMut(Vec<u8>) -> io::Result<()>> Write for Chunker<F> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
         if self.pending.len() >= SCRUB_CHUNK {
             self.drain(false)?;
@@ -179,9 +233,8 @@ impl<W: std::io::Write> std::io::Write for ScrubWriter<'_, W> {
         Ok(buf.len())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.drain(true)?;
-        self.inner.flush()
+    fn flush(&mut self) -> io::Result<()> {
+        self.drain(true)
     }
 }
 
@@ -255,7 +308,6 @@ mod tests {
 
     #[test]
     fn the_writer_scrubs_secrets_wherever_its_writes_and_chunks_cut_them() {
-        use std::io::Write;
         let env = |name: &str| (name == "GITHUB_TOKEN").then(|| "s3cr3t-value-xyz".to_string());
         let r = Redactor::from_env(&env);
         // Long enough to be scrubbed in several chunks, one line and many lines, secrets
@@ -266,12 +318,12 @@ mod tests {
                 .map(|_| format!("{record}{separator}"))
                 .collect();
             let mut out = Vec::new();
-            let mut w = ScrubWriter::new(&r, &mut out);
-            for piece in text.as_bytes().chunks(7) {
-                w.write_all(piece).unwrap();
-            }
-            w.flush().unwrap();
-            drop(w);
+            write_scrubbed(&r, &mut out, |w| {
+                text.as_bytes()
+                    .chunks(7)
+                    .try_for_each(|piece| w.write_all(piece))
+            })
+            .unwrap();
             let out = String::from_utf8(out).unwrap();
             assert_eq!(out, r.scrub(&text), "separator {separator:?}");
             assert_eq!(out.matches(REDACTED).count(), 60_000);

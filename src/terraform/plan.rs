@@ -732,18 +732,34 @@ fn finish(
     resolver: &RegionResolver,
     config: &ConfigIndex,
 ) -> Vec<Resource> {
-    let addresses: Vec<String> = resources.iter().map(|r| r.address.clone()).collect();
-    let instances = Instances::new(&addresses);
-    for r in &mut resources {
-        let key = config_key(r);
-        let config_resource = config.get(&key);
-        r.region = resolver.region_of(
-            r,
-            config_resource.and_then(|c| c.provider_config_key.as_deref()),
-        );
-        if let Some(c) = config_resource {
-            r.references = resolve_references(r, &c.references, &instances);
-        }
+    let instances = Instances::new(resources.iter().map(|r| r.address.as_str()));
+    // Resources of one module instance come together: its module names are worked out once.
+    let mut names: Option<(&str, Vec<String>)> = None;
+    let resolved: Vec<_> = resources
+        .iter()
+        .map(|r| {
+            let module_names = match &names {
+                Some((module, names)) if *module == r.module_address => names,
+                _ => {
+                    let module = r.module_address.as_str();
+                    &names.insert((module, address::module_names(module))).1
+                }
+            };
+            let config_resource = config.get(module_names, &r.resource_type, &r.name);
+            let region = resolver.region_of(
+                r,
+                config_resource.and_then(|c| c.provider_config_key.as_deref()),
+            );
+            let references = config_resource
+                .map(|c| resolve_references(r, &c.references, &instances))
+                .unwrap_or_default();
+            (region, references)
+        })
+        .collect();
+    drop(instances);
+    for (r, (region, references)) in resources.iter_mut().zip(resolved) {
+        r.region = region;
+        r.references = references;
     }
     resources
 }
@@ -920,10 +936,11 @@ fn unknown_paths(mask: &Value) -> Vec<String> {
     out
 }
 
-/// Configuration resources by (module names, `type.name`), with their references per attribute.
+/// Configuration resources by module names, type and name, with their references per
+/// attribute. Nested maps, so a lookup borrows its keys instead of building them.
 #[derive(Default)]
 struct ConfigIndex {
-    by_key: HashMap<(Vec<String>, String), IndexedConfig>,
+    by_module: HashMap<Vec<String>, HashMap<String, HashMap<String, IndexedConfig>>>,
 }
 
 struct IndexedConfig {
@@ -933,8 +950,8 @@ struct IndexedConfig {
 }
 
 impl ConfigIndex {
-    fn get(&self, key: &(Vec<String>, String)) -> Option<&IndexedConfig> {
-        self.by_key.get(key)
+    fn get(&self, module: &[String], resource_type: &str, name: &str) -> Option<&IndexedConfig> {
+        self.by_module.get(module)?.get(resource_type)?.get(name)
     }
 }
 
@@ -943,13 +960,24 @@ fn index_configuration(configuration: &Configuration) -> ConfigIndex {
         for r in &module.resources {
             let mut references = BTreeMap::new();
             collect_references(&r.expressions, "", &mut references);
-            index.by_key.insert(
-                (path.clone(), r.address.clone()),
-                IndexedConfig {
-                    provider_config_key: r.provider_config_key.clone(),
-                    references,
-                },
-            );
+            // A configuration address is `type.name` (data sources, `data.type.name`, are
+            // never looked up).
+            let Some((resource_type, name)) = r.address.split_once('.') else {
+                continue;
+            };
+            index
+                .by_module
+                .entry(path.clone())
+                .or_default()
+                .entry(resource_type.to_string())
+                .or_default()
+                .insert(
+                    name.to_string(),
+                    IndexedConfig {
+                        provider_config_key: r.provider_config_key.clone(),
+                        references,
+                    },
+                );
         }
         for (name, call) in &module.module_calls {
             if let Some(child) = &call.module {
@@ -1025,13 +1053,6 @@ fn resource_reference(reference: &str) -> Option<String> {
     Some(format!("{first}.{name}"))
 }
 
-fn config_key(r: &Resource) -> (Vec<String>, String) {
-    (
-        address::module_names(&r.module_address),
-        format!("{}.{}", r.resource_type, r.name),
-    )
-}
-
 /// The addresses of one side by their address without instance key (`aws_x.y[0]` and
 /// `aws_x.y[1]` under `aws_x.y`), in the order of the side, so a reference finds its instances
 /// without a scan of every address.
@@ -1040,7 +1061,7 @@ struct Instances<'a> {
 }
 
 impl<'a> Instances<'a> {
-    fn new(addresses: &'a [String]) -> Self {
+    fn new(addresses: impl ExactSizeIterator<Item = &'a str>) -> Self {
         let mut by_base: HashMap<&str, Vec<&str>> = HashMap::with_capacity(addresses.len());
         for a in addresses {
             let key = address::instance_key(a).map_or(0, str::len);
