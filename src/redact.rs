@@ -151,19 +151,24 @@ pub fn write_scrubbed<W: Write + Send>(
     std::thread::scope(|scope| {
         // Two chunks in flight at most: memory stays a few chunks whatever the output's size.
         let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        // Written chunks come back to be filled again: a fresh buffer per chunk is fresh memory
+        // for the system to hand over (and zero) every time.
+        let (to_chunker, spares) = std::sync::mpsc::channel::<Vec<u8>>();
         let writer = scope.spawn(move || {
             let mut inner = inner;
-            for chunk in chunks {
+            for mut chunk in chunks {
                 inner.write_all(redactor.scrub(&String::from_utf8_lossy(&chunk)).as_bytes())?;
+                chunk.clear();
+                let _ = to_chunker.send(chunk);
             }
             inner.flush()
         });
         // The sender moves into the chunker: dropping it ends the writer's loop.
-        let mut chunker = Chunker::new(move |chunk| {
-            to_writer
-                .send(chunk)
-                .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed"))
-        });
+        let mut chunker = Chunker {
+            pending: Vec::with_capacity(CHUNK_CAPACITY),
+            to_writer,
+            spares,
+        };
         let produced = produce(&mut chunker).and_then(|()| chunker.flush());
         drop(chunker);
         let written = writer
@@ -174,23 +179,18 @@ pub fn write_scrubbed<W: Write + Send>(
     })
 }
 
-/// Cuts written text into chunks at ends no credential spans and hands each to `sink`.
-struct Chunker<F: FnMut(Vec<u8>) -> io::Result<()>> {
+/// Cuts written text into chunks at ends no credential spans and hands each to the writer.
+struct Chunker {
     pending: Vec<u8>,
-    sink: F,
+    to_writer: std::sync::mpsc::SyncSender<Vec<u8>>,
+    spares: std::sync::mpsc::Receiver<Vec<u8>>,
 }
 
 /// How much text is scrubbed at once.
 const SCRUB_CHUNK: usize = 256 << 10;
+const CHUNK_CAPACITY: usize = SCRUB_CHUNK + (16 << 10);
 
-impl<F: FnMut(Vec<u8>) -> io::Result<()>> Chunker<F> {
-    fn new(sink: F) -> Self {
-        Chunker {
-            pending: Vec::with_capacity(SCRUB_CHUNK + (16 << 10)),
-            sink,
-        }
-    }
-
+impl Chunker {
     /// Hands on the pending text up to its last safe end (all of it when `all`).
     fn drain(&mut self, all: bool) -> io::Result<()> {
         let end = if all {
@@ -207,11 +207,16 @@ impl<F: FnMut(Vec<u8>) -> io::Result<()>> Chunker<F> {
         if end == 0 {
             return Ok(());
         }
-        let mut rest = Vec::with_capacity(SCRUB_CHUNK + (16 << 10));
+        let mut rest = self
+            .spares
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK_CAPACITY));
         rest.extend_from_slice(&self.pending[end..]);
         self.pending.truncate(end);
         let chunk = std::mem::replace(&mut self.pending, rest);
-        (self.sink)(chunk)
+        self.to_writer
+            .send(chunk)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed"))
     }
 }
 
@@ -224,7 +229,7 @@ fn safe_end(text: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(text, b"\",").map(|i| i + 1)
 }
 
-impl<F: FnMut(Vec<u8>) -> io::Result<()>> Write for Chunker<F> {
+impl Write for Chunker {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
         if self.pending.len() >= SCRUB_CHUNK {
