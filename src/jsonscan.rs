@@ -120,6 +120,13 @@ impl<R: Read> Scanner<R> {
         }
     }
 
+    /// A scanner whose reader starts at `offset` of the document (a file opened and sought
+    /// there), so that the offsets it reports are the document's.
+    pub fn starting_at(mut self, offset: u64) -> Self {
+        self.base = offset;
+        self
+    }
+
     /// Allows single values up to `bytes` (the buffer grows to hold one only when it is met).
     pub fn with_max_value(mut self, bytes: usize) -> Self {
         self.max_value = bytes;

@@ -142,6 +142,7 @@ const MAX_MODULE_DEPTH: usize = 100;
 fn read_document<R: Read>(
     s: &mut Scanner<R>,
     planned_values_kept: bool,
+    mut split: Option<&mut SplitRead<'_, R>>,
 ) -> std::result::Result<Option<Document>, ScanError> {
     s.skip_bom()?;
     let mut doc = Document::default();
@@ -167,7 +168,7 @@ fn read_document<R: Read>(
             "variables" => doc.variables = s.parse()?,
             "planned_values" => doc.planned_values = read_values(s, planned_values_kept)?,
             "prior_state" => doc.prior_state = read_prior_state(s, planned_values_kept)?,
-            "resource_changes" => doc.resource_changes = read_changes(s)?,
+            "resource_changes" => doc.resource_changes = read_changes(s, split.as_deref_mut())?,
             "configuration" => doc.configuration = s.parse()?,
             "values" => doc.values = read_values(s, true)?,
             "version" => doc.version = s.parse()?,
@@ -273,9 +274,11 @@ fn hash_value(value: &Value, h: &mut impl Hasher) {
     }
 }
 
-/// `resource_changes`, each change reduced to what the loader keeps as it is read.
+/// `resource_changes`, each change reduced to what the loader keeps as it is read; with a
+/// [`SplitRead`], up to the element where the second thread started, if this read meets it.
 fn read_changes<R: Read>(
     s: &mut Scanner<R>,
+    mut split: Option<&mut SplitRead<'_, R>>,
 ) -> std::result::Result<Option<Vec<LoadedChange>>, ScanError> {
     let mut interner = Interner::default();
     nullable(s, |s| {
@@ -285,11 +288,149 @@ fn read_changes<R: Read>(
         s.begin_array()?;
         let mut out = Vec::new();
         let mut first = true;
+        let mut boundary = split.as_mut().and_then(|split| split.boundary());
         while s.next_element(&mut first)? {
+            if let (Some(b), Some(split)) = (boundary, split.as_mut()) {
+                if s.offset() == b {
+                    // The second thread started at an element of this very array: its
+                    // elements are the rest of it, and reading goes on after the array.
+                    let (rest, after) = split.take_rest()?;
+                    out.extend(rest);
+                    *s = split.scanner_at(after)?;
+                    return Ok(out);
+                }
+                if s.offset() > b {
+                    // Passed its start without meeting it: it started inside some value.
+                    split.abandon();
+                    boundary = None;
+                }
+            }
             out.extend(LoadedChange::new(s.parse()?, &mut interner));
+        }
+        if let Some(split) = split {
+            split.abandon();
         }
         Ok(out)
     })
+}
+
+/// A file at least this large has its `resource_changes` read by two threads.
+const SPLIT_FROM_BYTES: u64 = 16 << 20;
+
+/// The share of `resource_changes` (by bytes, from the array's start to the end of the file)
+/// this thread reads before the second thread's part; this thread also reads everything
+/// before the array (planned values, which are skipped over faster than changes are read).
+const FIRST_PART_SHARE: f64 = 0.35;
+
+/// `resource_changes` is most of a large plan. While this thread reads the document up to the
+/// middle of that array, a second thread reads the rest of it: it looks for an element boundary
+/// (`,{"address":"`) past a guessed offset and reads from there to the array's end. This
+/// thread takes those elements only if its own reading arrives exactly at that boundary, which
+/// proves it was an element of `resource_changes` and not a look-alike inside some value;
+/// otherwise the second thread's work is dropped and this thread reads on alone. The result is
+/// the same either way.
+struct SplitRead<'scope, R> {
+    boundary: std::sync::mpsc::Receiver<Option<u64>>,
+    received: Option<Option<u64>>,
+    rest: Option<std::thread::ScopedJoinHandle<'scope, SecondPart>>,
+    cancel: &'scope std::sync::atomic::AtomicBool,
+    /// A reader of the document from an offset.
+    open_at: &'scope (dyn Fn(u64) -> std::io::Result<R> + Sync),
+}
+
+type SecondPart = std::result::Result<(Vec<LoadedChange>, u64), ScanError>;
+
+impl<R: Read> SplitRead<'_, R> {
+    /// Where the second thread started, once it knows (`None`: it found no boundary).
+    fn boundary(&mut self) -> Option<u64> {
+        *self
+            .received
+            .get_or_insert_with(|| self.boundary.recv().ok().flatten())
+    }
+
+    /// The second thread's elements and the offset after the array.
+    fn take_rest(&mut self) -> SecondPart {
+        match self.rest.take().map(|h| h.join()) {
+            Some(Ok(part)) => part,
+            _ => Err(ScanError::Io(std::io::Error::other(
+                "reading the plan's resource changes failed",
+            ))),
+        }
+    }
+
+    fn abandon(&self) {
+        self.cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn scanner_at(&self, offset: u64) -> std::result::Result<Scanner<R>, ScanError> {
+        Ok(plan_scanner((self.open_at)(offset)?).starting_at(offset))
+    }
+}
+
+fn plan_scanner<R: Read>(reader: R) -> Scanner<R> {
+    Scanner::new(reader)
+        .with_max_value(MAX_PLAN_VALUE)
+        .checking_utf8()
+}
+
+/// The second thread of a [`SplitRead`]: finds `resource_changes`, an element boundary past
+/// [`FIRST_PART_SHARE`] of it, says where, and reads the elements from there to the array's end.
+fn read_second_part<R: Read>(
+    open_at: &(dyn Fn(u64) -> std::io::Result<R> + Sync),
+    len: u64,
+    boundary: std::sync::mpsc::Sender<Option<u64>>,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> SecondPart {
+    let found = (|| -> std::io::Result<Option<u64>> {
+        let Some(array) = find_from(open_at, 0, b"\"resource_changes\":[")? else {
+            return Ok(None);
+        };
+        let guess = array + ((len - array) as f64 * FIRST_PART_SHARE) as u64;
+        Ok(find_from(open_at, guess, b",{\"address\":\"")?.map(|comma| comma + 1))
+    })();
+    let start = found.ok().flatten();
+    let _ = boundary.send(start);
+    let Some(start) = start else {
+        return Err(ScanError::Eof);
+    };
+    let mut s = plan_scanner(open_at(start)?).starting_at(start);
+    let mut interner = Interner::default();
+    let mut out = Vec::new();
+    let mut first = true;
+    while s.next_element(&mut first)? {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(ScanError::Eof);
+        }
+        out.extend(LoadedChange::new(s.parse()?, &mut interner));
+    }
+    Ok((out, s.offset()))
+}
+
+/// The offset of the first `needle` at or after `from`.
+fn find_from<R: Read>(
+    open_at: &(dyn Fn(u64) -> std::io::Result<R> + Sync),
+    from: u64,
+    needle: &[u8],
+) -> std::io::Result<Option<u64>> {
+    let mut reader = open_at(from)?;
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut kept, mut base) = (0usize, from);
+    loop {
+        let n = reader.read(&mut buf[kept..])?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let filled = kept + n;
+        if let Some(i) = finder.find(&buf[..filled]) {
+            return Ok(Some(base + i as u64));
+        }
+        // Keep the tail that could be the start of a needle cut by the read.
+        kept = (needle.len() - 1).min(filled);
+        buf.copy_within(filled - kept..filled, 0);
+        base += (filled - kept) as u64;
+    }
 }
 
 /// An object of the document read key by key with `read` (`null` is no object).
@@ -464,18 +605,70 @@ fn read_and_load<R: Read, Again: Read>(
     path: &Path,
     options: &LoadOptions,
 ) -> Result<Option<Resources>> {
-    let mut scanner = Scanner::new(reader)
-        .with_max_value(MAX_PLAN_VALUE)
-        .checking_utf8();
     let started = std::time::Instant::now();
-    let doc = match read_document(&mut scanner, planned_values_kept) {
-        Ok(Some(doc)) => doc,
-        Ok(None) => return Err(Error::input(path, "is empty")),
-        Err(e) => return Err(scan_error(e, path, scanner.offset(), reopen)),
+    let read = read_file_document(reader, planned_values_kept, path);
+    let (doc, split) = match read {
+        Ok((Some(doc), split)) => (doc, split),
+        Ok((None, _)) => return Err(Error::input(path, "is empty")),
+        Err((e, end)) => return Err(scan_error(e, path, end, reopen)),
     };
-    drop(scanner);
-    crate::timing("parse", started);
+    let phase = if split {
+        "parse (resource changes read in two parts)"
+    } else {
+        "parse"
+    };
+    crate::timing(phase, started);
     load_document(doc, planned_values_kept, path, options)
+}
+
+/// Reads the document, with a [`SplitRead`] when it is a large regular file (and says whether
+/// the second thread's part was taken); an error comes with the offset where reading stopped.
+fn read_file_document<R: Read>(
+    reader: R,
+    planned_values_kept: bool,
+    path: &Path,
+) -> std::result::Result<(Option<Document>, bool), (ScanError, u64)> {
+    let mut scanner = plan_scanner(Box::new(reader) as Box<dyn Read + '_>);
+    let len = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let Some(len) = len.filter(|&len| len >= SPLIT_FROM_BYTES) else {
+        return read_document(&mut scanner, planned_values_kept, None)
+            .map(|doc| (doc, false))
+            .map_err(|e| (e, scanner.offset()));
+    };
+    let open_at = |offset: u64| -> std::io::Result<Box<dyn Read + '_>> {
+        use std::io::Seek;
+        let mut file = std::fs::File::open(path)?;
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        Ok(Box::new(file))
+    };
+    let open_at_sendable = |offset: u64| -> std::io::Result<std::fs::File> {
+        use std::io::Seek;
+        let mut file = std::fs::File::open(path)?;
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        Ok(file)
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (to_first, boundary) = std::sync::mpsc::channel();
+        let cancel = &cancel;
+        let rest = scope.spawn(move || read_second_part(&open_at_sendable, len, to_first, cancel));
+        let mut split = SplitRead {
+            boundary,
+            received: None,
+            rest: Some(rest),
+            cancel,
+            open_at: &open_at,
+        };
+        let read = read_document(&mut scanner, planned_values_kept, Some(&mut split));
+        // Whatever became of the second thread, it stops now (the scope waits for it).
+        split.abandon();
+        let taken = split.rest.is_none();
+        read.map(|doc| (doc, taken))
+            .map_err(|e| (e, scanner.offset()))
+    })
 }
 
 /// Loads a plan or state held in memory.

@@ -358,3 +358,97 @@ fn a_deposed_object_does_not_change_the_current_resource() {
         project(&whole)["total_monthly_cost"]
     );
 }
+
+/// `replicas` copies of the instances plan under `module.r["N"]`, written compactly as
+/// Terraform writes plans. With `mode_first`, every resource change starts with its `mode`
+/// key, and `after` carries a list of look-alike objects (`{"address": ...}`): the only
+/// `,{"address":"` left in the file is inside values.
+fn replicated_instances_plan(name: &str, replicas: usize, mode_first: bool) -> std::path::PathBuf {
+    use serde_json::json;
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(fixture("tf/instances/plan.json")).unwrap()).unwrap();
+    let root = &plan["planned_values"]["root_module"];
+    let (mut modules, mut changes) = (Vec::new(), Vec::new());
+    for i in 0..replicas {
+        let prefix = format!("module.r[\"{i}\"]");
+        let mut module = root.clone();
+        module["address"] = json!(prefix);
+        for r in module["resources"].as_array_mut().unwrap() {
+            r["address"] = json!(format!("{prefix}.{}", r["address"].as_str().unwrap()));
+        }
+        modules.push(module);
+        for rc in plan["resource_changes"].as_array().unwrap() {
+            let mut rc = rc.clone();
+            rc["address"] = json!(format!("{prefix}.{}", rc["address"].as_str().unwrap()));
+            rc["module_address"] = json!(prefix);
+            if mode_first {
+                let mut reordered = serde_json::Map::new();
+                reordered.insert("mode".into(), rc["mode"].take());
+                for (k, v) in rc.as_object().unwrap() {
+                    if k != "mode" {
+                        reordered.insert(k.clone(), v.clone());
+                    }
+                }
+                let decoys: Vec<Value> = (0..20)
+                    .map(|d| json!({"address": format!("decoy-{d}")}))
+                    .collect();
+                reordered["change"]["after"]["decoys"] = json!(decoys);
+                rc = Value::Object(reordered);
+            }
+            changes.push(rc);
+        }
+    }
+    let mut config = plan["configuration"].clone();
+    let inner = config["root_module"].clone();
+    config["root_module"] = json!({"module_calls": {"r": {"source": "./r", "module": inner}}});
+    let large = json!({
+        "format_version": plan["format_version"],
+        "terraform_version": plan["terraform_version"],
+        "planned_values": {"root_module": {"child_modules": modules}},
+        "resource_changes": changes,
+        "configuration": config,
+    });
+    let path = scratch_dir(name).join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&large).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn a_large_plan_read_by_two_threads_prices_every_copy_once() {
+    // Above 16 MB, a second thread reads the second part of resource_changes from an element
+    // boundary it guesses; the first thread takes that part only if it arrives exactly there.
+    let single =
+        money(&project(&breakdown_json(&fixture("tf/instances/plan.json")))["total_monthly_cost"]);
+    let replicas = 1_200;
+    for (mode_first, split_expected) in [(false, true), (true, false)] {
+        let plan = replicated_instances_plan("two-threads", replicas, mode_first);
+        assert!(std::fs::metadata(&plan).unwrap().len() > 16 << 20);
+        let out = plancost()
+            .args(["breakdown", "--format", "json", plan.to_str().unwrap()])
+            .env("PLANCOST_TIMINGS", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            money(&project(&report)["total_monthly_cost"]),
+            single * rust_decimal::Decimal::from(replicas),
+            "mode first: {mode_first}"
+        );
+        assert_eq!(
+            project(&report)["resources"].as_array().unwrap().len(),
+            replicas
+                * project(&breakdown_json(&fixture("tf/instances/plan.json")))["resources"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+        );
+        // Where the only boundaries look-alikes are inside values, the guess is refused.
+        assert_eq!(
+            stderr(&out).contains("read in two parts"),
+            split_expected,
+            "mode first: {mode_first}: {}",
+            stderr(&out)
+        );
+    }
+}
