@@ -239,18 +239,55 @@ impl Priced<'_> {
     }
 }
 
+/// A side with at least this many resources is priced by two threads.
+const TWO_THREADS_FROM: usize = 4096;
+
 fn price_side<'r>(
     resources: &'r [Resource],
     input: &ProjectInput,
     book: &PriceBook,
     used: &mut SourcesUsed,
 ) -> Result<Vec<Priced<'r>>> {
-    let mut out = Vec::with_capacity(resources.len());
     let index = ResourceIndex::new(resources);
+    if resources.len() < TWO_THREADS_FROM {
+        return price_resources(resources, resources, &index, input, book, used);
+    }
+    // Each resource is priced on its own (its mapping reads the side, never writes it), so the
+    // side's two halves are priced at once; the first error in the side's order is the one
+    // reported, as it would be on one thread.
+    let (first, second) = resources.split_at(resources.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let mut used = SourcesUsed::default();
+            price_resources(second, resources, &index, input, book, &mut used)
+                .map(|priced| (priced, used))
+        });
+        let first = price_resources(first, resources, &index, input, book, used);
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut out = first?;
+        let (rest, second_used) = second?;
+        out.extend(rest);
+        used.merge(second_used);
+        Ok(out)
+    })
+}
+
+/// Prices `resources`, part of the side `side` (which their mappings may read).
+fn price_resources<'r, 'i>(
+    resources: &'r [Resource],
+    side: &'i [Resource],
+    index: &'i ResourceIndex<'i>,
+    input: &ProjectInput<'i>,
+    book: &PriceBook,
+    used: &mut SourcesUsed,
+) -> Result<Vec<Priced<'r>>> {
+    let mut out = Vec::with_capacity(resources.len());
     for resource in resources {
         let ctx = Context {
-            resources,
-            index: &index,
+            resources: side,
+            index,
             usage: input.usage.for_resource(resource),
             pricing_date: input.pricing_date,
         };
@@ -457,6 +494,20 @@ fn price_component(
 }
 
 impl SourcesUsed {
+    /// Adds the sources another part of the run recorded.
+    fn merge(&mut self, other: SourcesUsed) {
+        self.0.extend(other.0);
+        for label in other.1 {
+            if !self
+                .1
+                .iter()
+                .any(|l| l.origin == label.origin && l.source == label.source)
+            {
+                self.1.push(label);
+            }
+        }
+    }
+
     /// Records that a price came from `source` and returns the line's `source` text. Every
     /// priced component calls this and a run has a dozen sources at most, so the common case
     /// compares instead of allocating.

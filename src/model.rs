@@ -85,7 +85,45 @@ pub struct Resource {
     pub action: Action,
     /// Attributes a mapping read that hold a value of the wrong type (e.g. a size that is a
     /// string): pricing stops with an input error naming them, instead of pricing a guess.
-    pub type_errors: std::cell::RefCell<Vec<String>>,
+    pub type_errors: TypeErrors,
+}
+
+/// The type errors a mapping met reading a resource. Behind a lock so that resources can be
+/// priced on several threads (each resource by one).
+#[derive(Debug, Default)]
+pub struct TypeErrors(std::sync::Mutex<Vec<String>>);
+
+impl TypeErrors {
+    fn errors(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn push(&self, error: String) {
+        self.errors().push(error);
+    }
+
+    /// The errors met so far, leaving none.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.errors())
+    }
+
+    fn list(&self) -> Vec<String> {
+        self.errors().clone()
+    }
+}
+
+impl Clone for TypeErrors {
+    fn clone(&self) -> Self {
+        TypeErrors(std::sync::Mutex::new(self.list()))
+    }
+}
+
+impl PartialEq for TypeErrors {
+    fn eq(&self, other: &Self) -> bool {
+        self.list() == other.list()
+    }
 }
 
 impl Resource {
@@ -132,9 +170,7 @@ impl Resource {
     }
 
     fn type_error(&self, path: &str, expected: &str) {
-        self.type_errors
-            .borrow_mut()
-            .push(format!("{path} must be {expected}"));
+        self.type_errors.push(format!("{path} must be {expected}"));
     }
 
     /// True when Terraform says the value at `path` (or a parent of it) is known only after apply.

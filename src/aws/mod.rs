@@ -20,8 +20,8 @@ pub mod secretsmanager;
 pub mod vpc;
 pub mod waf;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use crate::model::Resource;
 use crate::usage::UsageValues;
@@ -55,7 +55,7 @@ pub struct ResourceIndex<'a> {
     referrers: HashMap<&'a str, Vec<usize>>,
     /// Type → every string among the values of its resources → positions holding it; built for
     /// a type the first time a resource's id is looked for among them.
-    strings: RefCell<StringsByType<'a>>,
+    strings: Mutex<StringsByType<'a>>,
 }
 
 impl<'a> ResourceIndex<'a> {
@@ -78,7 +78,7 @@ impl<'a> ResourceIndex<'a> {
             by_address,
             by_type,
             referrers,
-            strings: RefCell::default(),
+            strings: Mutex::default(),
         }
     }
 
@@ -100,7 +100,10 @@ impl<'a> ResourceIndex<'a> {
         let Some(&first) = positions.first() else {
             return Vec::new();
         };
-        let mut cache = self.strings.borrow_mut();
+        let mut cache = self
+            .strings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let strings = cache
             .entry(self.resources[first].resource_type.as_str())
             .or_insert_with(|| {

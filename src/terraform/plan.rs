@@ -801,13 +801,13 @@ fn sides_from_changes(
 ) -> Result<Option<(Vec<Resource>, Vec<Resource>)>> {
     let planned = planned.map(managed_addresses).unwrap_or_default();
     let prior = prior.map(managed_addresses).unwrap_or_default();
-    let position = |addresses: &[String]| -> HashMap<String, usize> {
+    fn position(addresses: &[String]) -> HashMap<&str, usize> {
         addresses
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.clone(), i))
+            .map(|(i, a)| (a.as_str(), i))
             .collect()
-    };
+    }
     let (planned_at, prior_at) = (position(&planned), position(&prior));
     let mut after: Vec<Option<Resource>> = planned.iter().map(|_| None).collect();
     let mut before: Vec<Option<Resource>> = prior.iter().map(|_| None).collect();
@@ -816,12 +816,12 @@ fn sides_from_changes(
         let action = change.action(path)?;
         if let Some(values) = change.before.take() {
             let r = change.resource(values, action);
-            match prior_at.get(&change.address) {
+            match prior_at.get(change.address.as_str()) {
                 Some(&i) => before[i] = Some(r),
                 None => before_extra.push(r),
             }
         }
-        let slot = planned_at.get(&change.address).copied();
+        let slot = planned_at.get(change.address.as_str()).copied();
         // A deleted resource has no after side (its planned values, if any, say so too).
         let Some(values) = change.after.take() else {
             continue;
