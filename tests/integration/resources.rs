@@ -362,7 +362,7 @@ fn a_deposed_object_does_not_change_the_current_resource() {
 /// `replicas` copies of the instances plan under `module.r["N"]`, written compactly as
 /// Terraform writes plans. With `mode_first`, every resource change starts with its `mode`
 /// key, and `after` carries a list of look-alike objects (`{"address": ...}`): the only
-/// `,{"address":"` left in the file is inside values.
+/// `,{"address":"` left in `resource_changes` is inside values.
 fn replicated_instances_plan(name: &str, replicas: usize, mode_first: bool) -> std::path::PathBuf {
     use serde_json::json;
     let plan: Value =
@@ -381,35 +381,35 @@ fn replicated_instances_plan(name: &str, replicas: usize, mode_first: bool) -> s
             let mut rc = rc.clone();
             rc["address"] = json!(format!("{prefix}.{}", rc["address"].as_str().unwrap()));
             rc["module_address"] = json!(prefix);
-            if mode_first {
-                let mut reordered = serde_json::Map::new();
-                reordered.insert("mode".into(), rc["mode"].take());
-                for (k, v) in rc.as_object().unwrap() {
-                    if k != "mode" {
-                        reordered.insert(k.clone(), v.clone());
-                    }
-                }
+            let text = if mode_first {
                 let decoys: Vec<Value> = (0..20)
                     .map(|d| json!({"address": format!("decoy-{d}")}))
                     .collect();
-                reordered["change"]["after"]["decoys"] = json!(decoys);
-                rc = Value::Object(reordered);
-            }
-            changes.push(rc);
+                rc["change"]["after"]["decoys"] = json!(decoys);
+                let mode = rc["mode"].take();
+                rc.as_object_mut().unwrap().remove("mode");
+                // Written by hand: serde_json writes keys in sorted order.
+                let rest = serde_json::to_string(&rc).unwrap();
+                format!("{{\"mode\":{mode},{}", &rest[1..])
+            } else {
+                serde_json::to_string(&rc).unwrap()
+            };
+            changes.push(text);
         }
     }
     let mut config = plan["configuration"].clone();
     let inner = config["root_module"].clone();
     config["root_module"] = json!({"module_calls": {"r": {"source": "./r", "module": inner}}});
-    let large = json!({
-        "format_version": plan["format_version"],
-        "terraform_version": plan["terraform_version"],
-        "planned_values": {"root_module": {"child_modules": modules}},
-        "resource_changes": changes,
-        "configuration": config,
-    });
+    let large = format!(
+        "{{\"format_version\":{},\"terraform_version\":{},\"planned_values\":{},\"resource_changes\":[{}],\"configuration\":{}}}",
+        plan["format_version"],
+        plan["terraform_version"],
+        json!({"root_module": {"child_modules": modules}}),
+        changes.join(","),
+        config,
+    );
     let path = scratch_dir(name).join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&large).unwrap()).unwrap();
+    std::fs::write(&path, large).unwrap();
     path
 }
 
