@@ -14,8 +14,11 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Writes the report straight into `out`, never holding it whole.
+/// Writes the report straight into `out`, never holding it whole. serde_json writes in pieces
+/// of a few bytes; a buffer in front of `out` keeps them off its dynamic calls.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, report)?;
-    out.write_all(b"\n")
+    let mut buffered = std::io::BufWriter::with_capacity(64 << 10, out);
+    serde_json::to_writer(&mut buffered, report)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }

@@ -44,9 +44,25 @@ pub fn module_names(module_address: &str) -> Vec<String> {
         .collect()
 }
 
-/// The instance key of a resource address (`[0]`, `["a"]`), if any.
+/// The instance key of a resource address (`[0]`, `["a"]`), if any. Called for every address
+/// of a plan, so it walks the address once without collecting its steps.
 pub fn instance_key(address: &str) -> Option<&str> {
-    let last = *steps(address).last()?;
+    let mut last_step = 0;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in address.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '[' if !in_string => depth += 1,
+            ']' if !in_string => depth = depth.saturating_sub(1),
+            '.' if !in_string && depth == 0 => last_step = i + 1,
+            _ => {}
+        }
+    }
+    let last = &address[last_step..];
     last.find('[').map(|i| &last[i..])
 }
 
@@ -73,5 +89,10 @@ mod tests {
         );
         assert_eq!(instance_key("aws_instance.web[1]"), Some("[1]"));
         assert_eq!(instance_key("aws_instance.web"), None);
+        assert_eq!(
+            instance_key(r#"module.a["x.y"].aws_instance.web["k.[\"]"]"#),
+            Some(r#"["k.[\"]"]"#)
+        );
+        assert_eq!(instance_key(r#"module.a["x.y"].aws_instance.web"#), None);
     }
 }
