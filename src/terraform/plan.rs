@@ -314,6 +314,10 @@ fn read_changes<R: Read>(
     })
 }
 
+/// A side with at least this many resources has their regions and references resolved by two
+/// threads.
+const TWO_THREADS_FROM: usize = 4096;
+
 /// A file at least this large has its `resource_changes` read by two threads.
 const SPLIT_FROM_BYTES: u64 = 16 << 20;
 
@@ -926,29 +930,47 @@ fn finish(
     config: &ConfigIndex,
 ) -> Vec<Resource> {
     let instances = Instances::new(resources.iter().map(|r| r.address.as_str()));
-    // Resources of one module instance come together: its module names are worked out once.
-    let mut names: Option<(&str, Vec<String>)> = None;
-    let resolved: Vec<_> = resources
-        .iter()
-        .map(|r| {
-            let module_names = match &names {
-                Some((module, names)) if *module == r.module_address => names,
-                _ => {
-                    let module = r.module_address.as_str();
-                    &names.insert((module, address::module_names(module))).1
-                }
-            };
-            let config_resource = config.get(module_names, &r.resource_type, &r.name);
-            let region = resolver.region_of(
-                r,
-                config_resource.and_then(|c| c.provider_config_key.as_deref()),
+    // Each resource is resolved on its own: a large side in two halves at once.
+    let resolve = |part: &[Resource]| -> Vec<(String, BTreeMap<String, Vec<String>>)> {
+        // Resources of one module instance come together: its module names are worked out
+        // once.
+        let mut names: Option<(&str, Vec<String>)> = None;
+        part.iter()
+            .map(|r| {
+                let module_names = match &names {
+                    Some((module, names)) if *module == r.module_address => names,
+                    _ => {
+                        let module = r.module_address.as_str();
+                        &names.insert((module, address::module_names(module))).1
+                    }
+                };
+                let config_resource = config.get(module_names, &r.resource_type, &r.name);
+                let region = resolver.region_of(
+                    r,
+                    config_resource.and_then(|c| c.provider_config_key.as_deref()),
+                );
+                let references = config_resource
+                    .map(|c| resolve_references(r, &c.references, &instances))
+                    .unwrap_or_default();
+                (region, references)
+            })
+            .collect()
+    };
+    let resolved = if resources.len() < TWO_THREADS_FROM {
+        resolve(&resources)
+    } else {
+        let (first, second) = resources.split_at(resources.len() / 2);
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| resolve(second));
+            let mut resolved = resolve(first);
+            resolved.extend(
+                second
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             );
-            let references = config_resource
-                .map(|c| resolve_references(r, &c.references, &instances))
-                .unwrap_or_default();
-            (region, references)
+            resolved
         })
-        .collect();
+    };
     drop(instances);
     for (r, (region, references)) in resources.iter_mut().zip(resolved) {
         r.region = region;
