@@ -119,6 +119,21 @@ impl LoadedChange {
         })
     }
 
+    fn into_resource(self, values: Arc<Value>, action: Action) -> Resource {
+        Resource {
+            address: self.address,
+            module_address: self.module_address,
+            resource_type: self.resource_type,
+            name: self.name,
+            region: String::new(),
+            values,
+            unknown: self.unknown,
+            references: BTreeMap::new(),
+            action,
+            type_errors: Default::default(),
+        }
+    }
+
     fn resource(&self, values: Arc<Value>, action: Action) -> Resource {
         new_resource(
             &self.address,
@@ -833,8 +848,8 @@ fn sides_from_changes(
         if slot.is_none() && action == Action::Delete {
             continue;
         }
-        let mut r = change.resource(values, action);
-        r.unknown = change.unknown;
+        // The change's last use: its strings move into the resource.
+        let r = change.into_resource(values, action);
         match slot {
             Some(i) => after[i] = Some(r),
             None => after_extra.push(r),
