@@ -535,7 +535,7 @@ pub fn render_table(audit: &Audit) -> String {
 }
 
 pub fn render_json(audit: &Audit) -> String {
-    let mut out = serde_json::to_string_pretty(audit).expect("an audit always serialises");
+    let mut out = serde_json::to_string(audit).expect("an audit always serialises");
     out.push('\n');
     out
 }

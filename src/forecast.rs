@@ -267,7 +267,7 @@ pub fn render_table(forecast: &Forecast) -> String {
 }
 
 pub fn render_json(forecast: &Forecast) -> String {
-    let mut out = serde_json::to_string_pretty(forecast).expect("a forecast always serialises");
+    let mut out = serde_json::to_string(forecast).expect("a forecast always serialises");
     out.push('\n');
     out
 }

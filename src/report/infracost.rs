@@ -19,8 +19,7 @@ use crate::model::{Action, HOURS_PER_MONTH};
 pub const VERSION: &str = "0.2";
 
 pub fn render(report: &Report) -> String {
-    let mut out =
-        serde_json::to_string_pretty(&to_value(report)).expect("a JSON value always serialises");
+    let mut out = serde_json::to_string(&to_value(report)).expect("a JSON value always serialises");
     out.push('\n');
     out
 }
