@@ -33,7 +33,10 @@ pub struct ProjectInput<'a> {
 
 /// Sources that answered at least one lookup, collected across projects.
 #[derive(Default)]
-pub struct SourcesUsed(BTreeSet<SourceInfo>, Vec<SourceLabel>);
+pub struct SourcesUsed {
+    sources: BTreeSet<SourceInfo>,
+    labels: Vec<SourceLabel>,
+}
 
 /// The `source` text of a price line, made once per source: a large plan has a dozen sources
 /// and a hundred thousand lines.
@@ -180,7 +183,7 @@ pub fn report(
         .map(|p| p.past_total_monthly_cost)
         .sum::<Decimal>()
         .normalize();
-    let mut origins: Vec<String> = used.0.iter().map(|s| s.origin.clone()).collect();
+    let mut origins: Vec<String> = used.sources.iter().map(|s| s.origin.clone()).collect();
     origins.sort();
     origins.dedup();
     if origins.is_empty() {
@@ -197,7 +200,7 @@ pub fn report(
         currency: "USD".to_string(),
         prices: PricesInfo {
             snapshot: origins.join("+"),
-            sources: used.0.into_iter().collect(),
+            sources: used.sources.into_iter().collect(),
         },
         projects,
         total_monthly_cost: total,
@@ -496,14 +499,14 @@ fn price_component(
 impl SourcesUsed {
     /// Adds the sources another part of the run recorded.
     fn merge(&mut self, other: SourcesUsed) {
-        self.0.extend(other.0);
-        for label in other.1 {
+        self.sources.extend(other.sources);
+        for label in other.labels {
             if !self
-                .1
+                .labels
                 .iter()
                 .any(|l| l.origin == label.origin && l.source == label.source)
             {
-                self.1.push(label);
+                self.labels.push(label);
             }
         }
     }
@@ -513,13 +516,13 @@ impl SourcesUsed {
     /// compares instead of allocating.
     fn note(&mut self, source: &crate::pricing::Source, origin: crate::pricing::Origin) -> String {
         if let Some(label) = self
-            .1
+            .labels
             .iter()
             .find(|l| l.origin == origin && l.source == *source)
         {
             return label.text.clone();
         }
-        self.0.insert(source_info(source, origin));
+        self.sources.insert(source_info(source, origin));
         let text = format!(
             "{} {} {} ({}, {}, {})",
             source.service,
@@ -529,7 +532,7 @@ impl SourcesUsed {
             source.file,
             origin.as_str()
         );
-        self.1.push(SourceLabel {
+        self.labels.push(SourceLabel {
             source: source.clone(),
             origin,
             text: text.clone(),

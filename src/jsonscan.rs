@@ -42,8 +42,10 @@ pub enum ScanError {
         offset: u64,
         what: String,
     },
+    /// A single value at `offset` larger than `limit` bytes.
     TooLarge {
         offset: u64,
+        limit: usize,
     },
     /// The bytes at `offset` are not UTF-8.
     Utf8 {
@@ -66,9 +68,11 @@ impl std::fmt::Display for ScanError {
             ScanError::Data { offset, what } => {
                 write!(f, "has a value of the wrong shape at byte {offset}: {what}")
             }
-            ScanError::TooLarge { offset } => {
-                write!(f, "has a single value too large to read at byte {offset}")
-            }
+            ScanError::TooLarge { offset, limit } => write!(
+                f,
+                "has a single value over {} MiB at byte {offset}",
+                limit >> 20
+            ),
             ScanError::Utf8 { offset } => {
                 write!(f, "is not UTF-8 text (invalid byte at offset {offset})")
             }
@@ -177,6 +181,7 @@ impl<R: Read> Scanner<R> {
             if self.buf.len() >= self.max_value {
                 return Err(ScanError::TooLarge {
                     offset: self.offset(),
+                    limit: self.max_value,
                 });
             }
             let len = (self.buf.len() * 2).min(self.max_value);

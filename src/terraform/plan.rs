@@ -153,7 +153,7 @@ const MAX_MODULE_DEPTH: usize = 100;
 /// each resource is parsed on its own; everything else is parsed (and so checked) and dropped.
 /// `None` for a document of nothing but whitespace.
 /// With `planned_values_kept` false, the resources of `planned_values` and `prior_state` are
-/// read without their values (address, type and name only).
+/// read without their values (their addresses only).
 fn read_document<R: Read>(
     s: &mut Scanner<R>,
     planned_values_kept: bool,
@@ -345,12 +345,12 @@ const SPLIT_FROM_BYTES: u64 = 16 << 20;
 const FIRST_PART_SHARE: f64 = 0.65;
 
 /// `resource_changes` is most of a large plan. While this thread reads the document up to the
-/// middle of that array, a second thread reads the rest of it: it looks for an element boundary
-/// (`,{"address":"`) past a guessed offset and reads from there to the array's end. This
-/// thread takes those elements only if its own reading arrives exactly at that boundary, which
-/// proves it was an element of `resource_changes` and not a look-alike inside some value;
-/// otherwise the second thread's work is dropped and this thread reads on alone. The result is
-/// the same either way.
+/// middle of that array, a second thread reads the rest of the array: it looks for an element
+/// boundary (`,{"address":"`) past a guessed offset ([`FIRST_PART_SHARE`]) and reads from there
+/// to the array's end. This thread takes those elements only if its own reading arrives exactly
+/// at that boundary, which proves it was an element of `resource_changes` and not a look-alike
+/// inside some value; otherwise the second thread's work is dropped and this thread reads on
+/// alone. The result is the same either way.
 struct SplitRead<'scope, R> {
     boundary: std::sync::mpsc::Receiver<Option<u64>>,
     received: Option<Option<u64>>,
@@ -374,8 +374,9 @@ impl<R: Read> SplitRead<'_, R> {
     fn take_rest(&mut self) -> SecondPart {
         match self.rest.take().map(|h| h.join()) {
             Some(Ok(part)) => part,
-            _ => Err(ScanError::Io(std::io::Error::other(
-                "reading the plan's resource changes failed",
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(ScanError::Io(std::io::Error::other(
+                "the second part of the resource changes was taken twice",
             ))),
         }
     }
@@ -411,6 +412,7 @@ fn read_second_part<R: Read>(
     let start = found.ok().flatten();
     let _ = boundary.send(start);
     let Some(start) = start else {
+        // Nothing to read; the first thread, told so, reads on alone and never asks for this.
         return Err(ScanError::Eof);
     };
     let mut s = plan_scanner(open_at(start)?).starting_at(start);
@@ -657,23 +659,21 @@ fn read_file_document<R: Read>(
             .map(|doc| (doc, false))
             .map_err(|e| (e, scanner.offset()));
     };
-    let open_at = |offset: u64| -> std::io::Result<Box<dyn Read + '_>> {
-        use std::io::Seek;
-        let mut file = std::fs::File::open(path)?;
-        file.seek(std::io::SeekFrom::Start(offset))?;
-        Ok(Box::new(file))
-    };
-    let open_at_sendable = |offset: u64| -> std::io::Result<std::fs::File> {
+    // The file from an offset: for the second thread, and for this one after the second
+    // thread's part (this thread's reader is boxed, to be replaced by one from there).
+    let file_at = |offset: u64| -> std::io::Result<std::fs::File> {
         use std::io::Seek;
         let mut file = std::fs::File::open(path)?;
         file.seek(std::io::SeekFrom::Start(offset))?;
         Ok(file)
     };
+    let open_at =
+        |offset: u64| -> std::io::Result<Box<dyn Read + '_>> { Ok(Box::new(file_at(offset)?)) };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         let (to_first, boundary) = std::sync::mpsc::channel();
         let cancel = &cancel;
-        let rest = scope.spawn(move || read_second_part(&open_at_sendable, len, to_first, cancel));
+        let rest = scope.spawn(move || read_second_part(&file_at, len, to_first, cancel));
         let mut split = SplitRead {
             boundary,
             received: None,
@@ -717,7 +717,10 @@ fn scan_error<Again: Read>(
         ScanError::Data { offset, what } => {
             (*offset, format!("has a value of the wrong type ({what})"))
         }
-        ScanError::TooLarge { offset } => (*offset, "has a single value over 1 GiB".to_string()),
+        ScanError::TooLarge { offset, limit } => (
+            *offset,
+            format!("has a single value over {} MiB", limit >> 20),
+        ),
         ScanError::TooDeep { offset } => (*offset, "is nested too deeply".to_string()),
     };
     // The position needs the text before the offset: read it again (errors only).
