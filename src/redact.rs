@@ -166,6 +166,7 @@ pub fn write_scrubbed<W: Write + Send>(
         // The sender moves into the chunker: dropping it ends the writer's loop.
         let mut chunker = Chunker {
             pending: Vec::with_capacity(CHUNK_CAPACITY),
+            next_look: SCRUB_CHUNK,
             to_writer,
             spares,
         };
@@ -182,6 +183,10 @@ pub fn write_scrubbed<W: Write + Send>(
 /// Cuts written text into chunks at ends no credential spans and hands each to the writer.
 struct Chunker {
     pending: Vec<u8>,
+    /// The length `pending` must reach before a safe end is looked for again: after a look
+    /// finds none, not before another chunk's worth has come (else every small write would
+    /// search the whole of a growing text).
+    next_look: usize,
     to_writer: std::sync::mpsc::SyncSender<Vec<u8>>,
     spares: std::sync::mpsc::Receiver<Vec<u8>>,
 }
@@ -200,7 +205,10 @@ impl Chunker {
                 Some(end) => end,
                 // No safe end yet: keep reading, within reason (4 MiB of text without a line
                 // break or a string's end is no report plancost writes).
-                None if self.pending.len() < 16 * SCRUB_CHUNK => return Ok(()),
+                None if self.pending.len() < 16 * SCRUB_CHUNK => {
+                    self.next_look = self.pending.len() + SCRUB_CHUNK;
+                    return Ok(());
+                }
                 None => self.pending.len(),
             }
         };
@@ -221,18 +229,22 @@ impl Chunker {
 }
 
 /// Where pending text may be cut without cutting a credential: after the last line break, else
-/// after the last quote that ends a JSON string (`",`), which no credential contains.
+/// after the last quote that ends a JSON string (`",`), else after the last space (text such as
+/// an HTML page on few lines); no credential contains any of them.
 fn safe_end(text: &[u8]) -> Option<usize> {
     if let Some(i) = memchr::memrchr(b'\n', text) {
         return Some(i + 1);
     }
-    memchr::memmem::rfind(text, b"\",").map(|i| i + 1)
+    memchr::memmem::rfind(text, b"\",")
+        .or_else(|| memchr::memrchr(b' ', text))
+        .map(|i| i + 1)
 }
 
 impl Write for Chunker {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        if self.pending.len() >= SCRUB_CHUNK {
+        if self.pending.len() >= self.next_look {
+            self.next_look = SCRUB_CHUNK;
             self.drain(false)?;
         }
         Ok(buf.len())
@@ -318,7 +330,7 @@ mod tests {
         // Long enough to be scrubbed in several chunks, one line and many lines, secrets
         // everywhere, written a few bytes at a time.
         let record = r#"{"a":"AKIAIOSFODNN7EXAMPLE","b":"s3cr3t-value-xyz","c":"ghp_abcdefghijklmnopqrstuvwxyz0123456789"},"#;
-        for separator in ["", "\n"] {
+        for separator in ["", "\n", " "] {
             let text: String = (0..20_000)
                 .map(|_| format!("{record}{separator}"))
                 .collect();
@@ -333,6 +345,20 @@ mod tests {
             assert_eq!(out, r.scrub(&text), "separator {separator:?}");
             assert_eq!(out.matches(REDACTED).count(), 60_000);
         }
+        // Text on one line with no JSON string ends (an HTML page), past the 4 MiB a chunk may
+        // wait for an end: cut at spaces.
+        let cell = "<td>AKIAIOSFODNN7EXAMPLE</td><td>s3cr3t-value-xyz</td> ";
+        let text = cell.repeat(100_000);
+        let mut out = Vec::new();
+        write_scrubbed(&r, &mut out, |w| {
+            text.as_bytes()
+                .chunks(7)
+                .try_for_each(|piece| w.write_all(piece))
+        })
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.matches(REDACTED).count(), 200_000);
+        assert_eq!(out, r.scrub(&text));
     }
 
     #[test]
