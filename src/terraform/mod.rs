@@ -59,7 +59,13 @@ pub struct LoadOptions {
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Resources> {
     let file = std::fs::File::open(path)
         .map_err(|e| crate::error::Error::input(path, format!("cannot read: {e}")))?;
-    plan::load_reader(file, || std::fs::File::open(path), path, options)
+    plan::load_reader(
+        file,
+        || std::fs::File::open(path),
+        plan::ReadFrom::File,
+        path,
+        options,
+    )
 }
 
 /// Loads what `path` describes: a plan or state JSON file, or a directory of Terraform HCL

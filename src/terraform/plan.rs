@@ -591,6 +591,15 @@ pub(crate) struct ConfigResource {
     pub expressions: BTreeMap<String, Value>,
 }
 
+/// Where a document being loaded comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFrom {
+    /// The file at the document's path: a large one is read at two offsets at once.
+    File,
+    /// Only the reader given (bytes in memory, a pipe): read once, from the start.
+    Stream,
+}
+
 /// The largest single value of a plan the reader holds at once (a resource, the
 /// configuration): far above any real one, and a bound on what a hostile file can make it hold.
 const MAX_PLAN_VALUE: usize = 1 << 30;
@@ -604,17 +613,21 @@ const MAX_PLAN_VALUE: usize = 1 << 30;
 /// (unknown, sensitive) that go with them. A plan where some resource of `planned_values` or
 /// `prior_state` has no values there (none seen from Terraform 0.12 to 1.x, but the format
 /// does not promise it) is read again, keeping the values of `planned_values` as well.
+///
+/// `from` says whether the document may also be read from elsewhere than `reader` (see
+/// [`ReadFrom`]).
 pub fn load_reader<R: Read, Again: Read>(
     reader: R,
     reopen: impl Fn() -> std::io::Result<Again>,
+    from: ReadFrom,
     path: &Path,
     options: &LoadOptions,
 ) -> Result<Resources> {
-    if let Some(resources) = read_and_load(reader, &reopen, false, path, options)? {
+    if let Some(resources) = read_and_load(reader, &reopen, from, false, path, options)? {
         return Ok(resources);
     }
     let again = reopen().map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    read_and_load(again, &reopen, true, path, options)?
+    read_and_load(again, &reopen, from, true, path, options)?
         .ok_or_else(|| Error::input(path, "has resources whose values cannot be found"))
 }
 
@@ -622,12 +635,13 @@ pub fn load_reader<R: Read, Again: Read>(
 fn read_and_load<R: Read, Again: Read>(
     reader: R,
     reopen: &impl Fn() -> std::io::Result<Again>,
+    from: ReadFrom,
     planned_values_kept: bool,
     path: &Path,
     options: &LoadOptions,
 ) -> Result<Option<Resources>> {
     let started = std::time::Instant::now();
-    let read = read_file_document(reader, planned_values_kept, path);
+    let read = read_file_document(reader, from, planned_values_kept, path);
     let (doc, split) = match read {
         Ok((Some(doc), split)) => (doc, split),
         Ok((None, _)) => return Err(Error::input(path, "is empty")),
@@ -646,14 +660,18 @@ fn read_and_load<R: Read, Again: Read>(
 /// the second thread's part was taken); an error comes with the offset where reading stopped.
 fn read_file_document<R: Read>(
     reader: R,
+    from: ReadFrom,
     planned_values_kept: bool,
     path: &Path,
 ) -> std::result::Result<(Option<Document>, bool), (ScanError, u64)> {
     let mut scanner = plan_scanner(Box::new(reader) as Box<dyn Read + '_>);
-    let len = std::fs::metadata(path)
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
+    let len = match from {
+        ReadFrom::File => std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len()),
+        ReadFrom::Stream => None,
+    };
     let Some(len) = len.filter(|&len| len >= SPLIT_FROM_BYTES) else {
         return read_document(&mut scanner, planned_values_kept, None)
             .map(|doc| (doc, false))
@@ -690,9 +708,9 @@ fn read_file_document<R: Read>(
     })
 }
 
-/// Loads a plan or state held in memory.
+/// Loads a plan or state held in memory (`path` names it in messages only).
 pub fn load_bytes(bytes: &[u8], path: &Path, options: &LoadOptions) -> Result<Resources> {
-    load_reader(bytes, || Ok(bytes), path, options)
+    load_reader(bytes, || Ok(bytes), ReadFrom::Stream, path, options)
 }
 
 /// An error of the streamed document as an input error at its line and column.
