@@ -242,9 +242,6 @@ impl Priced<'_> {
     }
 }
 
-/// A side with at least this many resources is priced by two threads.
-const TWO_THREADS_FROM: usize = 4096;
-
 fn price_side<'r>(
     resources: &'r [Resource],
     input: &ProjectInput,
@@ -252,29 +249,21 @@ fn price_side<'r>(
     used: &mut SourcesUsed,
 ) -> Result<Vec<Priced<'r>>> {
     let index = ResourceIndex::new(resources);
-    if resources.len() < TWO_THREADS_FROM {
-        return price_resources(resources, resources, &index, input, book, used);
-    }
-    // Each resource is priced on its own (its mapping reads the side, never writes it), so the
-    // side's two halves are priced at once; the first error in the side's order is the one
+    // Each resource is priced on its own (its mapping reads the side, never writes it), so a
+    // large side's halves are priced at once; the first error in the side's order is the one
     // reported, as it would be on one thread.
-    let (first, second) = resources.split_at(resources.len() / 2);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| {
-            let mut used = SourcesUsed::default();
-            price_resources(second, resources, &index, input, book, &mut used)
-                .map(|priced| (priced, used))
-        });
-        let first = price_resources(first, resources, &index, input, book, used);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let mut out = first?;
-        let (rest, second_used) = second?;
-        out.extend(rest);
-        used.merge(second_used);
-        Ok(out)
-    })
+    let parts = crate::halves::in_halves(resources, |part| {
+        let mut part_used = SourcesUsed::default();
+        price_resources(part, resources, &index, input, book, &mut part_used)
+            .map(|priced| (priced, part_used))
+    });
+    let mut out = Vec::with_capacity(resources.len());
+    for part in parts {
+        let (priced, part_used) = part?;
+        out.extend(priced);
+        used.merge(part_used);
+    }
+    Ok(out)
 }
 
 /// Prices `resources`, part of the side `side` (which their mappings may read).

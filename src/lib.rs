@@ -15,6 +15,7 @@ pub mod diff;
 pub mod error;
 pub mod estimate;
 pub mod forecast;
+pub mod halves;
 pub mod jsonscan;
 pub mod model;
 pub mod pricing;

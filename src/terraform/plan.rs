@@ -329,10 +329,6 @@ fn read_changes<R: Read>(
     })
 }
 
-/// A side with at least this many resources has their regions and references resolved by two
-/// threads.
-const TWO_THREADS_FROM: usize = 4096;
-
 /// A file at least this large has its `resource_changes` read by two threads.
 const SPLIT_FROM_BYTES: u64 = 16 << 20;
 
@@ -992,21 +988,10 @@ fn finish(
             })
             .collect()
     };
-    let resolved = if resources.len() < TWO_THREADS_FROM {
-        resolve(&resources)
-    } else {
-        let (first, second) = resources.split_at(resources.len() / 2);
-        std::thread::scope(|scope| {
-            let second = scope.spawn(|| resolve(second));
-            let mut resolved = resolve(first);
-            resolved.extend(
-                second
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-            resolved
-        })
-    };
+    let resolved: Vec<_> = crate::halves::in_halves(&resources, resolve)
+        .into_iter()
+        .flatten()
+        .collect();
     drop(instances);
     for (r, (region, references)) in resources.iter_mut().zip(resolved) {
         r.region = region;
