@@ -4,7 +4,9 @@
 //! Both sides of a plan are priced, so every resource carries what it costs after the plan and
 //! what it cost before; a created resource had no past cost, a deleted one has no future cost.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 

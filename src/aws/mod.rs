@@ -20,7 +20,9 @@ pub mod secretsmanager;
 pub mod vpc;
 pub mod waf;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Mutex;
 
 use crate::model::Resource;

@@ -8,8 +8,10 @@
 //! marks in `after_sensitive`/`before_sensitive`/`sensitive_values` (or a raw state's
 //! `sensitive_attributes`) is replaced by `null`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -253,7 +255,7 @@ struct Interner {
 
 impl Interner {
     fn intern(&mut self, value: Value) -> Arc<Value> {
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = self.by_hash.hasher().build_hasher();
         hash_value(&value, &mut hasher);
         let same_hash = self.by_hash.entry(hasher.finish()).or_default();
         if let Some(known) = same_hash.iter().find(|known| ***known == value) {
