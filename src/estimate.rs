@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 
 use rust_decimal::Decimal;
 
@@ -54,21 +54,33 @@ pub fn price_project(
     used: &mut SourcesUsed,
 ) -> Result<ProjectReport> {
     let after = price_side(&input.resources.after, &input, book, used)?;
-    let before = price_side(&input.resources.before, &input, book, used)?;
+    let mut before = price_side(&input.resources.before, &input, book, used)?;
+    let crate::terraform::Resources {
+        before: before_resources,
+        after: after_resources,
+        kind,
+        skipped: input_skipped,
+    } = input.resources;
 
-    let mut resources = Vec::new();
+    let mut resources = Vec::with_capacity(after_resources.len());
     let mut unpriced = Vec::new();
     let mut skipped = Vec::new();
     let mut usage_missing = 0;
-    let before_by_address: HashMap<&str, &Priced> = before
+    // Each resource's past is found by address; whether a past resource is still there after
+    // the plan is marked where the address's entry points.
+    let before_at: HashMap<&str, usize> = before_resources
         .iter()
-        .map(|p| (p.resource.address.as_str(), p))
+        .enumerate()
+        .map(|(i, r)| (r.address.as_str(), i))
         .collect();
-    let after_addresses: HashSet<&str> =
-        after.iter().map(|p| p.resource.address.as_str()).collect();
+    let mut still_there = vec![false; before.len()];
 
-    for p in after {
-        let past = before_by_address.get(p.resource.address.as_str());
+    // The resources are not needed past this point: their strings move into the report.
+    for (resource, p) in after_resources.into_iter().zip(after) {
+        let past = before_at.get(resource.address.as_str()).map(|&i| {
+            still_there[i] = true;
+            &mut before[i]
+        });
         let total = p.total();
         match p.outcome {
             Outcome::Priced {
@@ -81,56 +93,61 @@ pub fn price_project(
                     }
                 }
                 unpriced.extend(p.unpriced);
+                let (past_monthly_cost, past_components) = match past {
+                    // A past resource has one present one (addresses are unique in a side):
+                    // its lines move too.
+                    Some(b) if resource.action.is_change() => (b.total(), b.take_components()),
+                    Some(b) => (b.total(), Vec::new()),
+                    None => (Decimal::ZERO, Vec::new()),
+                };
                 resources.push(ResourceReport {
-                    address: p.resource.address.clone(),
-                    resource_type: p.resource.resource_type.clone(),
-                    region: p.resource.region.clone(),
+                    address: resource.address,
+                    resource_type: resource.resource_type,
+                    region: resource.region,
                     category,
-                    action: p.resource.action,
+                    action: resource.action,
                     monthly_cost: total,
-                    past_monthly_cost: past.map_or(Decimal::ZERO, |b| b.total()),
+                    past_monthly_cost,
                     components,
-                    past_components: match past {
-                        Some(b) if p.resource.action.is_change() => b.components().to_vec(),
-                        _ => Vec::new(),
-                    },
+                    past_components,
                 });
             }
             Outcome::Skipped(reason) => skipped.push(Skipped {
-                address: p.resource.address.clone(),
-                resource_type: p.resource.resource_type.clone(),
+                address: resource.address,
+                resource_type: resource.resource_type,
                 reason: reason.to_string(),
-                changed: p.resource.action.is_change(),
+                changed: resource.action.is_change(),
             }),
         }
     }
     // Parts of the configuration that could not be read (an HCL module not installed).
-    for s in &input.resources.skipped {
+    for s in input_skipped {
         skipped.push(Skipped {
-            address: s.address.clone(),
-            resource_type: s.resource_type.clone(),
-            reason: s.reason.clone(),
+            address: s.address,
+            resource_type: s.resource_type,
+            reason: s.reason,
             // A module that could not be read may hold changed resources: count it as changed
             // so a policy on unpriced changes does not pass over it.
             changed: true,
         });
     }
     // Resources the plan deletes: present before, gone after.
-    for b in &before {
-        if after_addresses.contains(b.resource.address.as_str()) {
+    for (b, resource) in before.iter_mut().zip(&before_resources) {
+        if still_there[before_at[resource.address.as_str()]] {
             continue;
         }
+        let past_monthly_cost = b.total();
         if let Outcome::Priced { category, .. } = &b.outcome {
             resources.push(ResourceReport {
-                address: b.resource.address.clone(),
-                resource_type: b.resource.resource_type.clone(),
-                region: b.resource.region.clone(),
+                address: resource.address.clone(),
+                resource_type: resource.resource_type.clone(),
+                region: resource.region.clone(),
                 category: *category,
                 action: Action::Delete,
                 monthly_cost: Decimal::ZERO,
-                past_monthly_cost: b.total(),
+                past_monthly_cost,
                 components: Vec::new(),
-                past_components: b.components().to_vec(),
+                past_components: b.take_components(),
             });
         }
     }
@@ -164,7 +181,7 @@ pub fn price_project(
         past_total_monthly_cost: past,
         diff_monthly_cost: (total - past).normalize(),
         usage_missing,
-        baseline: input.resources.kind != crate::terraform::InputKind::Hcl,
+        baseline: kind != crate::terraform::InputKind::Hcl,
     })
 }
 
@@ -212,8 +229,9 @@ pub fn report(
     }
 }
 
-struct Priced<'r> {
-    resource: &'r Resource,
+/// What pricing made of one resource of a side (the side's resources and these are in the same
+/// order).
+struct Priced {
     outcome: Outcome,
     unpriced: Vec<Unpriced>,
 }
@@ -226,11 +244,12 @@ enum Outcome {
     Skipped(&'static str),
 }
 
-impl Priced<'_> {
-    fn components(&self) -> &[ComponentReport] {
-        match &self.outcome {
-            Outcome::Priced { components, .. } => components,
-            Outcome::Skipped(_) => &[],
+impl Priced {
+    /// The lines, left empty: for the report of the one resource that takes them.
+    fn take_components(&mut self) -> Vec<ComponentReport> {
+        match &mut self.outcome {
+            Outcome::Priced { components, .. } => std::mem::take(components),
+            Outcome::Skipped(_) => Vec::new(),
         }
     }
 
@@ -244,12 +263,12 @@ impl Priced<'_> {
     }
 }
 
-fn price_side<'r>(
-    resources: &'r [Resource],
+fn price_side(
+    resources: &[Resource],
     input: &ProjectInput,
     book: &PriceBook,
     used: &mut SourcesUsed,
-) -> Result<Vec<Priced<'r>>> {
+) -> Result<Vec<Priced>> {
     let index = ResourceIndex::new(resources);
     // Each resource is priced on its own (its mapping reads the side, never writes it), so a
     // large side's halves are priced at once; the first error in the side's order is the one
@@ -269,14 +288,14 @@ fn price_side<'r>(
 }
 
 /// Prices `resources`, part of the side `side` (which their mappings may read).
-fn price_resources<'r, 'i>(
-    resources: &'r [Resource],
+fn price_resources<'i>(
+    resources: &[Resource],
     side: &'i [Resource],
     index: &'i ResourceIndex<'i>,
     input: &ProjectInput<'i>,
     book: &PriceBook,
     used: &mut SourcesUsed,
-) -> Result<Vec<Priced<'r>>> {
+) -> Result<Vec<Priced>> {
     let mut out = Vec::with_capacity(resources.len());
     for resource in resources {
         let ctx = Context {
@@ -296,7 +315,6 @@ fn price_resources<'r, 'i>(
         let outcome = match mapping {
             Mapping::Free => {
                 out.push(Priced {
-                    resource,
                     outcome: Outcome::Skipped("free"),
                     unpriced: Vec::new(),
                 });
@@ -304,7 +322,6 @@ fn price_resources<'r, 'i>(
             }
             Mapping::Unsupported => {
                 out.push(Priced {
-                    resource,
                     outcome: Outcome::Skipped("unsupported"),
                     unpriced: Vec::new(),
                 });
@@ -395,7 +412,6 @@ fn price_resources<'r, 'i>(
             reports.push(report);
         }
         out.push(Priced {
-            resource,
             outcome: Outcome::Priced {
                 category,
                 components: reports,
