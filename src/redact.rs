@@ -56,25 +56,38 @@ static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the credential patterns are valid")
 });
 
+/// The shortest run [`base64_runs`] finds.
+const MIN_RUN: usize = 40;
+
 /// The runs of 40 or more base64 characters (`A-Za-z0-9/+`) in `text`. A plain loop over the
-/// bytes: every byte of every output passes here, and a regex without a literal to look for
-/// runs its slowest engine over all of them.
+/// bytes (every byte of every output passes here, and a regex without a literal to look for
+/// runs its slowest engine over all of them) that looks at one byte in 40 where it can: a run
+/// of 40 starting at or after `i` must hold the byte at `i + 39`, so where that byte is not
+/// base64 the next 40 positions need no look.
 fn base64_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let is_base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+    // No run of 40 starts before `i`, or one that did has been returned.
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if !is_base64(bytes[i]) {
-                i += 1;
+        while i + MIN_RUN <= bytes.len() {
+            let probe = i + MIN_RUN - 1;
+            if !is_base64(bytes[probe]) {
+                i = probe + 1;
                 continue;
             }
-            let start = i;
-            while i < bytes.len() && is_base64(bytes[i]) {
-                i += 1;
+            // The run holding `probe`, from no earlier than `i`.
+            let mut start = probe;
+            while start > i && is_base64(bytes[start - 1]) {
+                start -= 1;
             }
-            if i - start >= 40 {
-                return Some(start..i);
+            let mut end = probe + 1;
+            while end < bytes.len() && is_base64(bytes[end]) {
+                end += 1;
+            }
+            i = end;
+            if end - start >= MIN_RUN {
+                return Some(start..end);
             }
         }
         None
@@ -157,7 +170,13 @@ pub fn write_scrubbed<W: Write + Send>(
         let writer = scope.spawn(move || {
             let mut inner = inner;
             for mut chunk in chunks {
-                inner.write_all(redactor.scrub(&String::from_utf8_lossy(&chunk)).as_bytes())?;
+                // What plancost writes is UTF-8 and chunks end on ASCII: the lossy reading
+                // (which copies) is for the exception.
+                let text = match std::str::from_utf8(&chunk) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(&chunk),
+                };
+                inner.write_all(redactor.scrub(&text).as_bytes())?;
                 chunk.clear();
                 let _ = to_chunker.send(chunk);
             }
@@ -369,5 +388,44 @@ mod tests {
         let mut short = Redactor::default();
         short.add("abc");
         assert_eq!(short.scrub("abc"), "abc");
+    }
+
+    #[test]
+    fn base64_runs_skipping_ahead_finds_every_run_a_byte_by_byte_scan_finds() {
+        fn every_run(text: &str) -> Vec<std::ops::Range<usize>> {
+            let is_base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+            let mut runs = Vec::new();
+            let mut start = None;
+            for (i, b) in text.bytes().chain([b' ']).enumerate() {
+                match (is_base64(b), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        if i - s >= MIN_RUN {
+                            runs.push(s..i);
+                        }
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            runs
+        }
+        // Texts of runs of every length around 40, at every offset, between separators.
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            while text.len() < 400 {
+                let run = next(90) as usize;
+                text.extend((0..run).map(|k| b"aZ09+/Qx"[k % 8] as char));
+                text.push([' ', '.', '"', '_', '-'][next(5) as usize]);
+            }
+            let cut = next(text.len() as u64) as usize;
+            let text = &text[..cut];
+            assert_eq!(base64_runs(text).collect::<Vec<_>>(), every_run(text), "{text}");
+        }
     }
 }
