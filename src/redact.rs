@@ -425,7 +425,11 @@ mod tests {
             }
             let cut = next(text.len() as u64) as usize;
             let text = &text[..cut];
-            assert_eq!(base64_runs(text).collect::<Vec<_>>(), every_run(text), "{text}");
+            assert_eq!(
+                base64_runs(text).collect::<Vec<_>>(),
+                every_run(text),
+                "{text}"
+            );
         }
     }
 }

@@ -8,8 +8,8 @@
 //! A query must match exactly one product. None is "unpriced" with the reason; more than one is a
 //! bug in the query (it is reported, never resolved by taking the cheapest).
 
-use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

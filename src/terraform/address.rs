@@ -51,14 +51,16 @@ pub fn instance_key(address: &str) -> Option<&str> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
-    for (i, c) in address.char_indices() {
-        match c {
+    // Bytes, not chars: every byte that matters is ASCII, and no byte of a multi-byte
+    // character is.
+    for (i, b) in address.bytes().enumerate() {
+        match b {
             _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '[' if !in_string => depth += 1,
-            ']' if !in_string => depth = depth.saturating_sub(1),
-            '.' if !in_string && depth == 0 => last_step = i + 1,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'[' if !in_string => depth += 1,
+            b']' if !in_string => depth = depth.saturating_sub(1),
+            b'.' if !in_string && depth == 0 => last_step = i + 1,
             _ => {}
         }
     }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::mask::{MaskPaths, MaskSeed};
 use crate::aws::attributes::{self, Kept};
 
 thread_local! {
@@ -132,7 +133,9 @@ impl<'de> DeserializeSeed<'de> for KeptKey {
     type Value = Option<String>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_str(self)
+        // As bytes: serde_json then skips checking each name is UTF-8, which the plan reader
+        // has checked of every byte already (and checks again of the few names kept).
+        d.deserialize_bytes(self)
     }
 }
 
@@ -144,6 +147,15 @@ impl<'de> Visitor<'de> for KeptKey {
     }
     fn visit_str<E>(self, key: &str) -> Result<Option<String>, E> {
         Ok(self.0.keeps(key).then(|| key.to_string()))
+    }
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<String>, E> {
+        if !self.0.keeps_bytes(key) {
+            return Ok(None);
+        }
+        match std::str::from_utf8(key) {
+            Ok(key) => Ok(Some(key.to_string())),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(key), &self)),
+        }
     }
 }
 
@@ -290,9 +302,9 @@ pub(super) struct Change {
     pub actions: Vec<String>,
     pub before: Value,
     pub after: Value,
-    pub after_unknown: Value,
-    pub before_sensitive: Value,
-    pub after_sensitive: Value,
+    pub after_unknown: MaskPaths,
+    pub before_sensitive: MaskPaths,
+    pub after_sensitive: MaskPaths,
 }
 
 #[derive(Deserialize)]
@@ -352,15 +364,11 @@ impl<'de> Deserialize<'de> for ResourceChange {
                 let (mut change, was_cut) = required(change, "change")?;
                 if !was_cut {
                     let k = kept(&resource_type);
-                    for v in [
-                        &mut change.before,
-                        &mut change.after,
-                        &mut change.after_unknown,
-                        &mut change.before_sensitive,
-                        &mut change.after_sensitive,
-                    ] {
-                        cut(v, k);
-                    }
+                    cut(&mut change.before, k);
+                    cut(&mut change.after, k);
+                    change.after_unknown.cut(k);
+                    change.before_sensitive.cut(k);
+                    change.after_sensitive.cut(k);
                 }
                 Ok(ResourceChange {
                     address: required(address, "address")?,
@@ -405,7 +413,8 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
                 let mut actions = None;
-                let mut values: [Option<Value>; 5] = Default::default();
+                let mut values: [Option<Value>; 2] = Default::default();
+                let mut masks: [Option<MaskPaths>; 3] = Default::default();
                 while let Some(field) = map.next_key::<ChangeBodyField>()? {
                     let (slot, name) = match field {
                         ChangeBodyField::Actions => {
@@ -422,16 +431,17 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
                         ChangeBodyField::BeforeSensitive => (3, "before_sensitive"),
                         ChangeBodyField::AfterSensitive => (4, "after_sensitive"),
                     };
-                    let value = map.next_value_seed(Filtered(self.0))?;
-                    set_once(&mut values[slot], value, name)?;
+                    if slot < 2 {
+                        let value = map.next_value_seed(Filtered(self.0))?;
+                        set_once(&mut values[slot], value, name)?;
+                    } else {
+                        let mask = map.next_value_seed(MaskSeed(self.0))?;
+                        set_once(&mut masks[slot - 2], mask, name)?;
+                    }
                 }
-                let [
-                    before,
-                    after,
-                    after_unknown,
-                    before_sensitive,
-                    after_sensitive,
-                ] = values.map(Option::unwrap_or_default);
+                let [before, after] = values.map(Option::unwrap_or_default);
+                let [after_unknown, before_sensitive, after_sensitive] =
+                    masks.map(Option::unwrap_or_default);
                 Ok(Change {
                     actions: required(actions, "actions")?,
                     before,

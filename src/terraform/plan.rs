@@ -98,15 +98,15 @@ impl LoadedChange {
         let mut change = rc.change;
         let actions: Vec<&str> = change.actions.iter().map(String::as_str).collect();
         let action = Action::from_terraform(&actions).ok_or_else(|| change.actions.clone());
-        redact(&mut change.after, &change.after_sensitive);
-        redact(&mut change.before, &change.before_sensitive);
+        change.after_sensitive.null_in(&mut change.after);
+        change.before_sensitive.null_in(&mut change.before);
         Some(LoadedChange {
             address: rc.address,
             module_address: rc.module_address.unwrap_or_default(),
             resource_type: rc.resource_type,
             name: rc.name,
             action,
-            unknown: unknown_paths(&change.after_unknown),
+            unknown: change.after_unknown.dotted(),
             after: (!change.after.is_null()).then(|| interner.intern(change.after)),
             before: (!change.before.is_null()).then(|| interner.intern(change.before)),
         })
@@ -1142,36 +1142,6 @@ fn redact_state_path(value: &mut Value, path: &Value) {
         }
     }
     *current = Value::Null;
-}
-
-/// Dotted paths whose value is `true` in an `after_unknown` mask.
-fn unknown_paths(mask: &Value) -> Vec<String> {
-    fn walk(v: &Value, prefix: &str, out: &mut Vec<String>) {
-        let join = |k: &str| {
-            if prefix.is_empty() {
-                k.to_string()
-            } else {
-                format!("{prefix}.{k}")
-            }
-        };
-        match v {
-            Value::Bool(true) => out.push(prefix.to_string()),
-            Value::Object(map) => {
-                for (k, sub) in map {
-                    walk(sub, &join(k), out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, sub) in items.iter().enumerate() {
-                    walk(sub, &join(&i.to_string()), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(mask, "", &mut out);
-    out
 }
 
 /// Configuration resources by module names, type and name, with their references per
