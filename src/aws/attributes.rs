@@ -27,10 +27,11 @@ impl Kept {
         self.keeps_bytes(name.as_bytes())
     }
 
-    /// [`Kept::keeps`] for a name as the parser has it (asked of every attribute of every
-    /// resource of a plan: the lists are sorted and searched by halves).
+    /// [`Kept::keeps`] for a name as the parser has it. Asked of every attribute of every
+    /// resource of a plan: the lists are short, and a scan comparing lengths first settles
+    /// most names without comparing a byte (a search by halves compares bytes every step).
     pub fn keeps_bytes(self, name: &[u8]) -> bool {
-        let listed = |list: &[&str]| list.binary_search_by(|k| k.as_bytes().cmp(name)).is_ok();
+        let listed = |list: &[&str]| list.iter().any(|k| k.as_bytes() == name);
         match self {
             Kept::All => true,
             Kept::Only(list) => listed(ALWAYS) || listed(list),
@@ -232,11 +233,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_and_its_lists_are_sorted_for_binary_search() {
+    fn the_table_is_sorted_for_binary_search() {
         assert!(READ.windows(2).all(|w| w[0].0 < w[1].0));
-        for list in READ.iter().map(|(_, list)| *list).chain([ALWAYS]) {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
-        }
     }
 
     #[test]

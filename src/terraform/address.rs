@@ -52,8 +52,20 @@ pub fn instance_key(address: &str) -> Option<&str> {
     let mut in_string = false;
     let mut escaped = false;
     // Bytes, not chars: every byte that matters is ASCII, and no byte of a multi-byte
-    // character is.
+    // character is. Most bytes matter not at all, and a table says so in one look.
+    const MATTERS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 5 {
+            t[b"\"[].\\"[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
     for (i, b) in address.bytes().enumerate() {
+        if !MATTERS[b as usize] && !escaped {
+            continue;
+        }
         match b {
             _ if escaped => escaped = false,
             b'\\' if in_string => escaped = true,

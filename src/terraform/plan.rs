@@ -1296,7 +1296,8 @@ fn resolve_references(
     } else {
         format!("{}.", from.module_address)
     };
-    let own_key = address::instance_key(&from.address);
+    // Needed only for a target with several instances: looked for then.
+    let mut own_key = None;
     let mut out = BTreeMap::new();
     for (path, targets) in references {
         let mut resolved = Vec::new();
@@ -1305,6 +1306,7 @@ fn resolve_references(
             let chosen = match instances.of(&base) {
                 [one] => Some((*one).to_string()),
                 many => own_key
+                    .get_or_insert_with(|| address::instance_key(&from.address))
                     .map(|k| format!("{base}{k}"))
                     .filter(|a| many.contains(&a.as_str())),
             };
