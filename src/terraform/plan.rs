@@ -337,10 +337,11 @@ const SPLIT_FROM_BYTES: u64 = 16 << 20;
 /// Where the second thread starts looking for an element boundary, as a share of the file.
 /// Terraform writes `planned_values` (about 40% of a large plan) then `resource_changes` (most
 /// of the rest); this thread reads the planned values (skipped over faster than changes are
-/// read) and the changes up to the boundary. 0.65 has both threads finish within tens of ms of
-/// each other on the benchmark plan (0.7 left this thread 70-140 ms behind). A guess that lands
-/// outside `resource_changes` costs the second thread's time, never a wrong result.
-const FIRST_PART_SHARE: f64 = 0.65;
+/// read) and the changes up to the boundary. 0.62 has both threads finish within tens of ms of
+/// each other on the benchmark plan (0.65 left this thread ~50 ms behind once masks were read
+/// as paths, and 0.60 left the other one as far behind). A guess that lands outside
+/// `resource_changes` costs the second thread's time, never a wrong result.
+const FIRST_PART_SHARE: f64 = 0.62;
 
 /// `resource_changes` is most of a large plan. While this thread reads the document up to the
 /// middle of that array, a second thread reads the rest of the array: it looks for an element
