@@ -25,3 +25,23 @@ pub fn in_halves<'a, T: Sync, R: Send>(
         vec![first, second]
     })
 }
+
+/// `first` and `second` at once, `second` on another thread, when `large`; else one after the
+/// other. A panic on the other thread is resumed on this one.
+pub fn both<A, B: Send>(
+    large: bool,
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !large {
+        return (first(), second());
+    }
+    std::thread::scope(|scope| {
+        let second = scope.spawn(second);
+        let first = first();
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}

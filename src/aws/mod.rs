@@ -62,19 +62,31 @@ pub struct ResourceIndex<'a> {
 
 impl<'a> ResourceIndex<'a> {
     pub fn new(resources: &'a [Resource]) -> Self {
-        let mut by_address = HashMap::with_capacity(resources.len());
-        let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, r) in resources.iter().enumerate() {
-            by_address.entry(r.address.as_str()).or_insert(i);
-            by_type.entry(r.resource_type.as_str()).or_default().push(i);
-            for target in r.references.values().flatten() {
-                let list = referrers.entry(target.as_str()).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
+        // The address map (long keys, one per resource) is built beside the other two.
+        let by_address = || {
+            let mut by_address = HashMap::with_capacity(resources.len());
+            for (i, r) in resources.iter().enumerate() {
+                by_address.entry(r.address.as_str()).or_insert(i);
+            }
+            by_address
+        };
+        let by_type_and_referrers = || {
+            let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, r) in resources.iter().enumerate() {
+                by_type.entry(r.resource_type.as_str()).or_default().push(i);
+                for target in r.references.values().flatten() {
+                    let list = referrers.entry(target.as_str()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
                 }
             }
-        }
+            (by_type, referrers)
+        };
+        let large = resources.len() >= crate::halves::TWO_THREADS_FROM;
+        let (by_address, (by_type, referrers)) =
+            crate::halves::both(large, by_address, by_type_and_referrers);
         ResourceIndex {
             resources,
             by_address,

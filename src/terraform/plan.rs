@@ -840,6 +840,32 @@ fn sides_from_changes(
 ) -> Result<Option<(Vec<Resource>, Vec<Resource>)>> {
     let planned = planned.map(managed_addresses).unwrap_or_default();
     let prior = prior.map(managed_addresses).unwrap_or_default();
+    // Terraform lists the changes in the order of the two trees: checked, the sides are the
+    // changes as they come, with no lookup by address.
+    let listed_in_order = |listed: &[String], has_side: fn(&LoadedChange) -> bool| {
+        let mut listed = listed.iter();
+        changes
+            .iter()
+            .filter(|c| has_side(c))
+            .all(|c| listed.next().is_some_and(|a| *a == c.address))
+            && listed.next().is_none()
+    };
+    if listed_in_order(&planned, |c| c.after.is_some())
+        && listed_in_order(&prior, |c| c.before.is_some())
+    {
+        let mut before = Vec::with_capacity(prior.len());
+        let mut after = Vec::with_capacity(planned.len());
+        for mut change in changes {
+            let action = change.action(path)?;
+            if let Some(values) = change.before.take() {
+                before.push(change.resource(values, action));
+            }
+            if let Some(values) = change.after.take() {
+                after.push(change.into_resource(values, action));
+            }
+        }
+        return Ok(Some((before, after)));
+    }
     fn position(addresses: &[String]) -> HashMap<&str, usize> {
         addresses
             .iter()

@@ -293,9 +293,13 @@ fn every_real_plan_loads() {
 }
 
 /// The instances plan with its resource changes edited by `edit`, priced.
-fn breakdown_of_edited_plan(name: &str, edit: impl FnOnce(&mut Vec<serde_json::Value>)) -> Value {
+fn breakdown_of_edited_plan(
+    plan: &str,
+    name: &str,
+    edit: impl FnOnce(&mut Vec<serde_json::Value>),
+) -> Value {
     let mut plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture("tf/instances/plan.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(fixture(plan)).unwrap()).unwrap();
     edit(plan["resource_changes"].as_array_mut().unwrap());
     let path = scratch_dir(name).join("plan.json");
     std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
@@ -308,7 +312,7 @@ fn a_resource_whose_values_are_only_in_planned_values_is_still_priced() {
     // planned_values without a change (as -target and drift plans do) is read again keeping
     // planned values, and prices the same.
     let whole = breakdown_json(&fixture("tf/instances/plan.json"));
-    let edited = breakdown_of_edited_plan("planned-only", |changes| {
+    let edited = breakdown_of_edited_plan("tf/instances/plan.json", "planned-only", |changes| {
         changes.retain(|c| c["address"] != "aws_instance.web");
     });
     let (before, after) = (
@@ -335,7 +339,7 @@ fn a_deposed_object_does_not_change_the_current_resource() {
     // create_before_destroy leaves the old object deposed at the same address; its deletion
     // is not the current object's change.
     let whole = breakdown_json(&fixture("tf/instances/plan.json"));
-    let edited = breakdown_of_edited_plan("deposed", |changes| {
+    let edited = breakdown_of_edited_plan("tf/instances/plan.json", "deposed", |changes| {
         let mut deposed = changes
             .iter()
             .find(|c| c["address"] == "aws_instance.web")
@@ -357,6 +361,25 @@ fn a_deposed_object_does_not_change_the_current_resource() {
         project(&edited)["total_monthly_cost"],
         project(&whole)["total_monthly_cost"]
     );
+}
+
+#[test]
+fn changes_listed_out_of_the_trees_order_give_the_same_report() {
+    // Terraform lists resource changes in the order of planned_values and prior_state, and the
+    // loader then takes them as they come; in any other order it places each by address.
+    let plan = "tf/replace-and-delete/plan.json";
+    let whole = breakdown_json(&fixture(plan));
+    let edited = breakdown_of_edited_plan(plan, "reversed-changes", |changes| changes.reverse());
+    assert!(project(&whole)["resources"].as_array().unwrap().len() > 1);
+    // All but the name and path, which are the edited copy's.
+    let without_names = |report: &Value| {
+        let mut project = project(report).clone();
+        let fields = project.as_object_mut().unwrap();
+        fields.remove("name");
+        fields.remove("path");
+        project
+    };
+    assert_eq!(without_names(&edited), without_names(&whole));
 }
 
 /// `replicas` copies of the instances plan under `module.r["N"]`, written compactly as
