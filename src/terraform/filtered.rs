@@ -11,12 +11,14 @@
 
 use std::cell::Cell;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::mask::{MaskPaths, MaskSeed};
+use super::interner::{self, Interner};
+use super::mask::{KeyBytes, MaskPaths, MaskSeed};
 use crate::aws::attributes::{self, Kept};
 
 thread_local! {
@@ -156,6 +158,80 @@ impl<'de> Visitor<'de> for KeptKey {
             Ok(key) => Ok(Some(key.to_string())),
             Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(key), &self)),
         }
+    }
+}
+
+/// A change's `before` or `after` cut to the attributes `Kept` keeps, recognised by their text
+/// when it was read before ([`Interner`]); `None` for null.
+struct KeptObject(Kept);
+
+impl<'de> DeserializeSeed<'de> for KeptObject {
+    type Value = Option<Arc<Value>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A value that is not an object (never so in Terraform's output) is read as [`Filtered`]
+/// reads it and kept once by its content.
+fn interned<E>(value: Result<Value, E>) -> Result<Option<Arc<Value>>, E> {
+    let value = value?;
+    Ok(interner::with_current(|i| i.intern(value)).into())
+}
+
+impl<'de> Visitor<'de> for KeptObject {
+    type Value = Option<Arc<Value>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of attributes, or null")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        interned(FilteredVisitor(self.0).visit_bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        interned(FilteredVisitor(self.0).visit_i64(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        interned(FilteredVisitor(self.0).visit_u64(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        interned(FilteredVisitor(self.0).visit_f64(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        interned(FilteredVisitor(self.0).visit_str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        interned(FilteredVisitor(self.0).visit_seq(seq))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        interner::with_current(|interner: &mut Interner| {
+            interner.start_text();
+            while let Some(name) = map.next_key_seed(KeyBytes)? {
+                if !self.0.keeps_bytes(&name) {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                // Borrowed from the parser's buffer (plans are parsed from memory).
+                let raw: &'de serde_json::value::RawValue = map.next_value()?;
+                let name = std::str::from_utf8(&name)
+                    .map_err(|_| de::Error::custom("an attribute name is not UTF-8"))?;
+                interner.push_attribute(name, raw.get());
+            }
+            interner
+                .object_from_text()
+                .map(Some)
+                .map_err(de::Error::custom)
+        })
     }
 }
 
@@ -300,8 +376,9 @@ pub(super) struct ResourceChange {
 #[derive(Default)]
 pub(super) struct Change {
     pub actions: Vec<String>,
-    pub before: Value,
-    pub after: Value,
+    /// `None` where Terraform writes `null` (no object before a create, after a delete).
+    pub before: Option<Arc<Value>>,
+    pub after: Option<Arc<Value>>,
     pub after_unknown: MaskPaths,
     pub before_sensitive: MaskPaths,
     pub after_sensitive: MaskPaths,
@@ -364,8 +441,13 @@ impl<'de> Deserialize<'de> for ResourceChange {
                 let (mut change, was_cut) = required(change, "change")?;
                 if !was_cut {
                     let k = kept(&resource_type);
-                    cut(&mut change.before, k);
-                    cut(&mut change.after, k);
+                    for side in [&mut change.before, &mut change.after] {
+                        if let Some(value) = side.take() {
+                            let mut value = Arc::unwrap_or_clone(value);
+                            cut(&mut value, k);
+                            *side = Some(interner::with_current(|i| i.intern(value)));
+                        }
+                    }
                     change.after_unknown.cut(k);
                     change.before_sensitive.cut(k);
                     change.after_sensitive.cut(k);
@@ -405,7 +487,8 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
     type Value = Change;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Change, D::Error> {
-        struct V(Kept);
+        /// `None` while the type is not known: everything is read, to be cut later.
+        struct V(Option<Kept>);
         impl<'de> Visitor<'de> for V {
             type Value = Change;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -413,7 +496,7 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
                 let mut actions = None;
-                let mut values: [Option<Value>; 2] = Default::default();
+                let mut values: [Option<Option<Arc<Value>>>; 2] = Default::default();
                 let mut masks: [Option<MaskPaths>; 3] = Default::default();
                 while let Some(field) = map.next_key::<ChangeBodyField>()? {
                     let (slot, name) = match field {
@@ -432,14 +515,20 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
                         ChangeBodyField::AfterSensitive => (4, "after_sensitive"),
                     };
                     if slot < 2 {
-                        let value = map.next_value_seed(Filtered(self.0))?;
+                        let value = match self.0 {
+                            Some(kept) => map.next_value_seed(KeptObject(kept))?,
+                            // Read whole, to be cut once the type is known.
+                            None => {
+                                Some(Arc::new(map.next_value::<Value>()?)).filter(|v| !v.is_null())
+                            }
+                        };
                         set_once(&mut values[slot], value, name)?;
                     } else {
-                        let mask = map.next_value_seed(MaskSeed(self.0))?;
+                        let mask = map.next_value_seed(MaskSeed(self.0.unwrap_or(Kept::All)))?;
                         set_once(&mut masks[slot - 2], mask, name)?;
                     }
                 }
-                let [before, after] = values.map(Option::unwrap_or_default);
+                let [before, after] = values.map(Option::flatten);
                 let [after_unknown, before_sensitive, after_sensitive] =
                     masks.map(Option::unwrap_or_default);
                 Ok(Change {
@@ -452,7 +541,7 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
                 })
             }
         }
-        d.deserialize_map(V(self.0.unwrap_or(Kept::All)))
+        d.deserialize_map(V(self.0))
     }
 }
 

@@ -198,7 +198,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
 
 /// An attribute name as bytes, borrowed when the input allows: UTF-8 is checked only of the
 /// names on a marked path (the plan reader has checked every byte already).
-struct KeyBytes;
+pub(super) struct KeyBytes;
 
 impl<'de> DeserializeSeed<'de> for KeyBytes {
     type Value = Cow<'de, [u8]>;

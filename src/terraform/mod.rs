@@ -5,6 +5,7 @@
 pub mod address;
 mod filtered;
 pub mod hcl;
+mod interner;
 mod mask;
 pub mod plan;
 pub mod region;

@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
-use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -25,6 +24,7 @@ use crate::jsonscan::{ScanError, Scanner};
 use crate::model::{Action, Resource};
 
 use super::filtered::{PlannedResource, RawStateResource, ResourceChange, ResourceHead};
+use super::interner::Interner;
 
 use super::region::RegionResolver;
 use super::{InputKind, LoadOptions, Resources, address};
@@ -91,15 +91,14 @@ struct LoadedChange {
 impl LoadedChange {
     /// `None` for changes of data sources and of deposed objects (the leftover of a
     /// replacement, at the address of the current object: its change is not the resource's).
-    fn new(rc: ResourceChange, interner: &mut Interner) -> Option<LoadedChange> {
+    fn new(rc: ResourceChange) -> Option<LoadedChange> {
         if rc.mode != "managed" || rc.deposed.is_some() {
             return None;
         }
-        let mut change = rc.change;
+        let change = rc.change;
         let actions: Vec<&str> = change.actions.iter().map(String::as_str).collect();
         let action = Action::from_terraform(&actions).ok_or_else(|| change.actions.clone());
-        change.after_sensitive.null_in(&mut change.after);
-        change.before_sensitive.null_in(&mut change.before);
+
         Some(LoadedChange {
             address: rc.address,
             module_address: rc.module_address.unwrap_or_default(),
@@ -107,8 +106,9 @@ impl LoadedChange {
             name: rc.name,
             action,
             unknown: change.after_unknown.dotted(),
-            after: (!change.after.is_null()).then(|| interner.intern(change.after)),
-            before: (!change.before.is_null()).then(|| interner.intern(change.before)),
+            // Values are shared with equal ones read before: nulled in a copy.
+            after: change.after.map(|v| nulled(v, &change.after_sensitive)),
+            before: change.before.map(|v| nulled(v, &change.before_sensitive)),
         })
     }
 
@@ -146,6 +146,16 @@ impl LoadedChange {
             action,
         )
     }
+}
+
+/// `value` with the parts `sensitive` marks nulled: a copy, when there are any.
+fn nulled(value: Arc<Value>, sensitive: &super::mask::MaskPaths) -> Arc<Value> {
+    if sensitive.0.is_empty() {
+        return value;
+    }
+    let mut copy = Value::clone(&value);
+    sensitive.null_in(&mut copy);
+    Arc::new(copy)
 }
 
 /// How deep `child_modules` may nest (serde_json's own limit for any value is 128 levels).
@@ -245,52 +255,6 @@ fn read_array<R: Read, T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Values equal to one seen before are kept once: in a plan of a module instantiated many times
-/// most resources repeat another's values, and one copy each is what keeps such a plan's
-/// memory small (and, since fresh memory is slow to fault in, its loading fast).
-#[derive(Default)]
-struct Interner {
-    by_hash: HashMap<u64, Vec<Arc<Value>>>,
-}
-
-impl Interner {
-    fn intern(&mut self, value: Value) -> Arc<Value> {
-        let mut hasher = self.by_hash.hasher().build_hasher();
-        hash_value(&value, &mut hasher);
-        let same_hash = self.by_hash.entry(hasher.finish()).or_default();
-        if let Some(known) = same_hash.iter().find(|known| ***known == value) {
-            return known.clone();
-        }
-        let value = Arc::new(value);
-        same_hash.push(value.clone());
-        value
-    }
-}
-
-fn hash_value(value: &Value, h: &mut impl Hasher) {
-    match value {
-        Value::Null => 0u8.hash(h),
-        Value::Bool(b) => (1u8, b).hash(h),
-        Value::Number(n) => {
-            2u8.hash(h);
-            (n.as_i64(), n.as_u64(), n.as_f64().map(f64::to_bits)).hash(h)
-        }
-        Value::String(s) => (3u8, s).hash(h),
-        Value::Array(items) => {
-            (4u8, items.len()).hash(h);
-            items.iter().for_each(|v| hash_value(v, h));
-        }
-        Value::Object(map) => {
-            // Equal maps in another key order hash apart: a copy kept twice, nothing worse.
-            (5u8, map.len()).hash(h);
-            for (k, v) in map {
-                k.hash(h);
-                hash_value(v, h);
-            }
-        }
-    }
-}
-
 /// `resource_changes`, each change reduced to what the loader keeps as it is read; with a
 /// [`SplitRead`], up to the element where the second thread started, if this read meets it.
 fn read_changes<R: Read>(
@@ -322,7 +286,7 @@ fn read_changes<R: Read>(
                     boundary = None;
                 }
             }
-            out.extend(LoadedChange::new(s.parse()?, &mut interner));
+            out.extend(LoadedChange::new(interner.reading(|| s.parse())?));
         }
         if let Some(split) = split {
             split.abandon();
@@ -422,7 +386,7 @@ fn read_second_part<R: Read>(
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(ScanError::Eof);
         }
-        out.extend(LoadedChange::new(s.parse()?, &mut interner));
+        out.extend(LoadedChange::new(interner.reading(|| s.parse())?));
     }
     Ok((out, s.offset()))
 }
