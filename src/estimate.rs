@@ -53,19 +53,15 @@ pub fn price_project(
     book: &PriceBook,
     used: &mut SourcesUsed,
 ) -> Result<ProjectReport> {
-    let after = price_side(&input.resources.after, &input, book, used)?;
+    let mut after = price_side(&input.resources.after, &input, book, used)?;
     let mut before = price_side(&input.resources.before, &input, book, used)?;
     let crate::terraform::Resources {
         before: before_resources,
-        after: after_resources,
+        after: mut after_resources,
         kind,
         skipped: input_skipped,
     } = input.resources;
 
-    let mut resources = Vec::with_capacity(after_resources.len());
-    let mut unpriced = Vec::new();
-    let mut skipped = Vec::new();
-    let mut usage_missing = 0;
     // Each resource's past is found by address; whether a past resource is still there after
     // the plan is marked where the address's entry points.
     let before_at: HashMap<&str, usize> = before_resources
@@ -73,52 +69,30 @@ pub fn price_project(
         .enumerate()
         .map(|(i, r)| (r.address.as_str(), i))
         .collect();
+    // The present resources' reports, made from a large side's halves at once.
+    let count = after_resources.len();
+    let mid = if count >= crate::halves::TWO_THREADS_FROM {
+        count / 2
+    } else {
+        count
+    };
+    let (second_resources, second_priced) = (after_resources.split_off(mid), after.split_off(mid));
+    let (mut present, second) = crate::halves::both(
+        mid < count,
+        || present_reports(after_resources, after, &before_at, &before),
+        || present_reports(second_resources, second_priced, &before_at, &before),
+    );
+    present.append(second);
+    let Present {
+        mut resources,
+        unpriced,
+        mut skipped,
+        usage_missing,
+        past_found,
+    } = present;
     let mut still_there = vec![false; before.len()];
-
-    // The resources are not needed past this point: their strings move into the report.
-    for (resource, p) in after_resources.into_iter().zip(after) {
-        let past = before_at.get(resource.address.as_str()).map(|&i| {
-            still_there[i] = true;
-            &mut before[i]
-        });
-        let total = p.total();
-        match p.outcome {
-            Outcome::Priced {
-                category,
-                components,
-            } => {
-                for c in &components {
-                    if c.usage_based && c.monthly_quantity.is_none() {
-                        usage_missing += 1;
-                    }
-                }
-                unpriced.extend(p.unpriced);
-                let (past_monthly_cost, past_components) = match past {
-                    // A past resource has one present one (addresses are unique in a side):
-                    // its lines move too.
-                    Some(b) if resource.action.is_change() => (b.total(), b.take_components()),
-                    Some(b) => (b.total(), Vec::new()),
-                    None => (Decimal::ZERO, Vec::new()),
-                };
-                resources.push(ResourceReport {
-                    address: resource.address,
-                    resource_type: resource.resource_type,
-                    region: resource.region,
-                    category,
-                    action: resource.action,
-                    monthly_cost: total,
-                    past_monthly_cost,
-                    components,
-                    past_components,
-                });
-            }
-            Outcome::Skipped(reason) => skipped.push(Skipped {
-                address: resource.address,
-                resource_type: resource.resource_type,
-                reason: reason.to_string(),
-                changed: resource.action.is_change(),
-            }),
-        }
+    for i in past_found {
+        still_there[i] = true;
     }
     // Parts of the configuration that could not be read (an HCL module not installed).
     for s in input_skipped {
@@ -183,6 +157,91 @@ pub fn price_project(
         usage_missing,
         baseline: kind != crate::terraform::InputKind::Hcl,
     })
+}
+
+/// The reports of present resources (and what could not be priced of them), with where each
+/// one's past was found.
+struct Present {
+    resources: Vec<ResourceReport>,
+    unpriced: Vec<Unpriced>,
+    skipped: Vec<Skipped>,
+    usage_missing: usize,
+    past_found: Vec<usize>,
+}
+
+impl Present {
+    fn append(&mut self, other: Present) {
+        self.resources.extend(other.resources);
+        self.unpriced.extend(other.unpriced);
+        self.skipped.extend(other.skipped);
+        self.usage_missing += other.usage_missing;
+        self.past_found.extend(other.past_found);
+    }
+}
+
+/// The reports of `resources` (priced as `priced`, in the same order), with their pasts from
+/// `before`. The resources are not needed past this point: their strings move into the
+/// reports.
+fn present_reports(
+    resources: Vec<Resource>,
+    priced: Vec<Priced>,
+    before_at: &HashMap<&str, usize>,
+    before: &[Priced],
+) -> Present {
+    let mut out = Present {
+        resources: Vec::with_capacity(resources.len()),
+        unpriced: Vec::new(),
+        skipped: Vec::new(),
+        usage_missing: 0,
+        past_found: Vec::new(),
+    };
+    for (resource, p) in resources.into_iter().zip(priced) {
+        let past = if before_at.is_empty() {
+            None
+        } else {
+            before_at.get(resource.address.as_str()).map(|&i| {
+                out.past_found.push(i);
+                &before[i]
+            })
+        };
+        let total = p.total();
+        match p.outcome {
+            Outcome::Priced {
+                category,
+                components,
+            } => {
+                for c in &components {
+                    if c.usage_based && c.monthly_quantity.is_none() {
+                        out.usage_missing += 1;
+                    }
+                }
+                out.unpriced.extend(p.unpriced);
+                let (past_monthly_cost, past_components) = match past {
+                    Some(b) if resource.action.is_change() => (b.total(), b.components().to_vec()),
+                    Some(b) => (b.total(), Vec::new()),
+                    None => (Decimal::ZERO, Vec::new()),
+                };
+                out.resources.push(ResourceReport {
+                    address: resource.address,
+                    resource_type: resource.resource_type,
+                    region: resource.region,
+                    category,
+                    action: resource.action,
+                    monthly_cost: total,
+                    past_monthly_cost,
+                    components,
+                    past_components,
+                });
+            }
+            Outcome::Skipped(reason) => out.skipped.push(Skipped {
+                address: resource.address,
+                resource_type: resource.resource_type,
+                reason: reason.to_string(),
+                changed: resource.action.is_change(),
+            }),
+        }
+    }
+    out
 }
 
 /// Assembles the report of several priced projects.
@@ -250,6 +309,13 @@ impl Priced {
         match &mut self.outcome {
             Outcome::Priced { components, .. } => std::mem::take(components),
             Outcome::Skipped(_) => Vec::new(),
+        }
+    }
+
+    fn components(&self) -> &[ComponentReport] {
+        match &self.outcome {
+            Outcome::Priced { components, .. } => components,
+            Outcome::Skipped(_) => &[],
         }
     }
 

@@ -12,7 +12,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use rust_decimal::Decimal;
 
@@ -233,9 +233,11 @@ pub struct SpotSaving {
 pub struct PriceBook<'a> {
     layers: Vec<Layer<'a>>,
     /// Shared answers: handing out a remembered price must not copy its strings each time.
-    memo: Mutex<HashMap<PriceQuery, Result<Arc<Price>, LookupError>>>,
+    /// Read far more often than written, by the two threads pricing a large plan's halves:
+    /// readers do not wait for each other.
+    memo: RwLock<HashMap<PriceQuery, Result<Arc<Price>, LookupError>>>,
     /// Spot savings by (region, instance type, operating system), remembered like prices.
-    spot_memo: Mutex<SpotMemo>,
+    spot_memo: RwLock<SpotMemo>,
 }
 
 type SpotMemo = HashMap<(String, String, String), Result<Arc<SpotSaving>, LookupError>>;
@@ -244,8 +246,8 @@ impl<'a> PriceBook<'a> {
     pub fn new() -> Self {
         PriceBook {
             layers: Vec::new(),
-            memo: Mutex::new(HashMap::new()),
-            spot_memo: Mutex::new(HashMap::new()),
+            memo: RwLock::new(HashMap::new()),
+            spot_memo: RwLock::new(HashMap::new()),
         }
     }
 
@@ -320,7 +322,7 @@ impl<'a> PriceBook<'a> {
         );
         if let Some(answer) = self
             .spot_memo
-            .lock()
+            .read()
             .ok()
             .and_then(|m| m.get(&key).cloned())
         {
@@ -329,7 +331,7 @@ impl<'a> PriceBook<'a> {
         let answer = self
             .spot_saving_uncached(region, instance_type, operating_system)
             .map(Arc::new);
-        if let Ok(mut memo) = self.spot_memo.lock() {
+        if let Ok(mut memo) = self.spot_memo.write() {
             memo.insert(key, answer.clone());
         }
         answer
@@ -448,11 +450,11 @@ impl<'a> PriceBook<'a> {
     /// The one price `query` matches. Answers are remembered: a large plan asks the same few
     /// queries for thousands of resources.
     pub fn lookup(&self, query: &PriceQuery) -> Result<Arc<Price>, LookupError> {
-        if let Some(answer) = self.memo.lock().ok().and_then(|m| m.get(query).cloned()) {
+        if let Some(answer) = self.memo.read().ok().and_then(|m| m.get(query).cloned()) {
             return answer;
         }
         let answer = self.lookup_uncached(query).map(Arc::new);
-        if let Ok(mut memo) = self.memo.lock() {
+        if let Ok(mut memo) = self.memo.write() {
             memo.insert(query.clone(), answer.clone());
         }
         answer
