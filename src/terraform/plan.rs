@@ -301,11 +301,12 @@ const SPLIT_FROM_BYTES: u64 = 16 << 20;
 /// Where the second thread starts looking for an element boundary, as a share of the file.
 /// Terraform writes `planned_values` (about 40% of a large plan) then `resource_changes` (most
 /// of the rest); this thread reads the planned values (skipped over faster than changes are
-/// read) and the changes up to the boundary. 0.62 has both threads finish within tens of ms of
-/// each other on the benchmark plan (0.65 left this thread ~50 ms behind once masks were read
-/// as paths, and 0.60 left the other one as far behind). A guess that lands outside
-/// `resource_changes` costs the second thread's time, never a wrong result.
-const FIRST_PART_SHARE: f64 = 0.62;
+/// read) and the changes up to the boundary. 0.60 has both threads finish within tens of ms of
+/// each other on the benchmark plan (measured over 7 runs at 0.62: this thread ~37 ms behind;
+/// at 0.59: the other ~22 ms behind). It moves as reading changes gets cheaper against skipping
+/// planned values. A guess that lands outside `resource_changes` costs the second thread's
+/// time, never a wrong result.
+const FIRST_PART_SHARE: f64 = 0.60;
 
 /// `resource_changes` is most of a large plan. While this thread reads the document up to the
 /// middle of that array, a second thread reads the rest of the array: it looks for an element
