@@ -180,6 +180,17 @@ impl<'a> Context<'a> {
     /// Resources of `resource_type` whose configuration refers to `target` (by address), or
     /// that hold its `id` among their attribute values (resources that already exist).
     pub fn referrers(&self, target: &Resource, resource_type: &str) -> Vec<&'a Resource> {
+        self.referring_or_holding(target, resource_type, target.str("id"))
+    }
+
+    /// Resources of `resource_type` whose configuration refers to `target` (by address), or
+    /// that hold the string `value` among their attribute values; in plan order, each once.
+    pub fn referring_or_holding(
+        &self,
+        target: &Resource,
+        resource_type: &str,
+        value: Option<&str>,
+    ) -> Vec<&'a Resource> {
         let mut positions: Vec<usize> = self
             .index
             .referrers
@@ -189,8 +200,8 @@ impl<'a> Context<'a> {
             .copied()
             .filter(|&i| self.resources[i].resource_type == resource_type)
             .collect();
-        if let Some(id) = target.str("id") {
-            positions.extend(self.index.holding(resource_type, id));
+        if let Some(value) = value {
+            positions.extend(self.index.holding(resource_type, value));
         }
         positions.sort_unstable();
         positions.dedup();

@@ -466,7 +466,10 @@ fn lifecycle_targets(bucket: &Resource, ctx: &Context) -> Vec<String> {
         }
     }
     let name = bucket.str("bucket").or_else(|| bucket.str("id"));
-    for config in ctx.of_type("aws_s3_bucket_lifecycle_configuration") {
+    // Only configurations that refer to the bucket or hold its name can name it: looked up,
+    // not scanned (a scan per bucket was quadratic in a plan's buckets).
+    let configs = ctx.referring_or_holding(bucket, "aws_s3_bucket_lifecycle_configuration", name);
+    for config in configs {
         let refers = config.references("bucket").contains(&bucket.address)
             || (name.is_some() && config.str("bucket") == name);
         if !refers {

@@ -1,6 +1,8 @@
 //! Amazon S3 buckets: storage classes from usage and lifecycle rules, tiered Standard storage,
 //! requests counted per request, data transfer out.
 
+use serde_json::Value;
+
 use crate::harness::*;
 
 #[test]
@@ -67,6 +69,52 @@ fn reference_phase2_lifecycle_configuration_adds_glacier() {
     );
     // 115 + 5 + 4 + 7.20 + 90 = 221.20
     assert_eq!(money(&resource(&r, b)["monthly_cost"]), dec("221.2"));
+}
+
+/// The phase 2 plan with its lifecycle configuration naming a bucket by the string `bucket`
+/// instead of referring to it in the configuration (a bucket that already exists).
+fn lifecycle_naming_bucket(bucket: &str) -> Value {
+    let mut plan: Value =
+        serde_json::from_slice(&std::fs::read(repo().join("infra/phase2/plan.json")).unwrap())
+            .unwrap();
+    for change in plan["resource_changes"].as_array_mut().unwrap() {
+        if change["type"] == "aws_s3_bucket_lifecycle_configuration" {
+            change["change"]["after"]["bucket"] = bucket.into();
+            change["change"]["after_unknown"]["bucket"] = false.into();
+        }
+    }
+    // Every reference to the bucket goes: only the name can match.
+    fn drop_bucket_references(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(refs)) = map.get_mut("references") {
+                    refs.retain(|r| !r.as_str().is_some_and(|r| r.starts_with("aws_s3_bucket.")));
+                }
+                map.values_mut().for_each(drop_bucket_references);
+            }
+            Value::Array(items) => items.iter_mut().for_each(drop_bucket_references),
+            _ => {}
+        }
+    }
+    drop_bucket_references(&mut plan["configuration"]);
+    let path = scratch_dir("lifecycle-by-name").join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    // No usage file: a storage class is listed only because a lifecycle rule moves objects to it.
+    crate::mapping_harness::breakdown_with(path.to_str().unwrap(), None, &[])
+}
+
+#[test]
+fn a_lifecycle_configuration_naming_the_bucket_without_a_reference_still_applies() {
+    let b = "module.artifacts.aws_s3_bucket.this";
+    let glacier = |report: &Value| {
+        resource(report, b)["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "Glacier Flexible Retrieval storage")
+    };
+    assert!(glacier(&lifecycle_naming_bucket("gpuinfer-p2-artifacts")));
+    assert!(!glacier(&lifecycle_naming_bucket("some-other-bucket")));
 }
 
 #[test]
