@@ -21,6 +21,41 @@ use super::interner::{self, Interner};
 use super::mask::{KeyBytes, MaskPaths, MaskSeed};
 use crate::aws::attributes::{self, Kept};
 
+/// An enum of the field names a visitor looks for, read as bytes: serde_json then skips the
+/// UTF-8 check of every key (a plan has a few million; the plan reader has checked every byte
+/// already). Keys escaped in the JSON are unescaped first, as for strings. Any other name is
+/// `Other`.
+macro_rules! fields_by_bytes {
+    ($name:ident { $($variant:ident = $key:literal),* $(,)? }) => {
+        enum $name {
+            $($variant,)*
+            Other,
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<$name, E> {
+                        Ok(match v {
+                            $($key => $name::$variant,)*
+                            _ => $name::Other,
+                        })
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$name, E> {
+                        self.visit_bytes(v.as_bytes())
+                    }
+                }
+                d.deserialize_bytes(V)
+            }
+        }
+    };
+}
+
 thread_local! {
     /// Set while [`keeping_everything`] runs: every attribute is kept.
     static KEEP_ALL: Cell<bool> = const { Cell::new(false) };
@@ -289,19 +324,14 @@ pub(super) struct PlannedResource {
     pub sensitive_values: Value,
 }
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum PlannedField {
-    Address,
-    Mode,
-    #[serde(rename = "type")]
-    Type,
-    Name,
-    Values,
-    SensitiveValues,
-    #[serde(other)]
-    Other,
-}
+fields_by_bytes!(PlannedField {
+    Address = b"address",
+    Mode = b"mode",
+    Type = b"type",
+    Name = b"name",
+    Values = b"values",
+    SensitiveValues = b"sensitive_values",
+});
 
 impl<'de> Deserialize<'de> for PlannedResource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -353,11 +383,67 @@ impl<'de> Deserialize<'de> for PlannedResource {
 /// A resource of `planned_values` or `prior_state` read without its values, for plans whose
 /// `resource_changes` carry the same values (see `plan::load_reader`): its address is all the
 /// loader needs of it.
-#[derive(Deserialize)]
 pub(super) struct ResourceHead {
     pub address: String,
-    #[serde(default)]
-    pub mode: String,
+    pub mode: Managed,
+}
+
+/// A resource's `mode`, read for whether it is `managed` only (a data source is not): no string
+/// is kept of it. Missing, it is not.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Managed(pub bool);
+
+impl<'de> Deserialize<'de> for Managed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Managed;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource mode")
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Managed, E> {
+                Ok(Managed(v == b"managed"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Managed, E> {
+                self.visit_bytes(v.as_bytes())
+            }
+        }
+        d.deserialize_bytes(V)
+    }
+}
+
+fields_by_bytes!(HeadField {
+    Address = b"address",
+    Mode = b"mode",
+});
+
+impl<'de> Deserialize<'de> for ResourceHead {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ResourceHead;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceHead, A::Error> {
+                let (mut address, mut mode) = (None, None);
+                while let Some(field) = map.next_key::<HeadField>()? {
+                    match field {
+                        HeadField::Address => set_once(&mut address, map.next_value()?, "address")?,
+                        HeadField::Mode => set_once(&mut mode, map.next_value()?, "mode")?,
+                        HeadField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResourceHead {
+                    address: required(address, "address")?,
+                    mode: mode.unwrap_or_default(),
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A resource of `resource_changes`.
@@ -366,7 +452,7 @@ pub(super) struct ResourceChange {
     pub module_address: Option<String>,
     /// The key of a deposed object (left over by a create-before-destroy replacement).
     pub deposed: Option<String>,
-    pub mode: String,
+    pub mode: Managed,
     pub resource_type: String,
     pub name: String,
     pub change: Change,
@@ -384,20 +470,15 @@ pub(super) struct Change {
     pub after_sensitive: MaskPaths,
 }
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum ChangeField {
-    Address,
-    ModuleAddress,
-    Deposed,
-    Mode,
-    #[serde(rename = "type")]
-    Type,
-    Name,
-    Change,
-    #[serde(other)]
-    Other,
-}
+fields_by_bytes!(ChangeField {
+    Address = b"address",
+    ModuleAddress = b"module_address",
+    Deposed = b"deposed",
+    Mode = b"mode",
+    Type = b"type",
+    Name = b"name",
+    Change = b"change",
+});
 
 impl<'de> Deserialize<'de> for ResourceChange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -470,18 +551,14 @@ impl<'de> Deserialize<'de> for ResourceChange {
 /// Reads a `change` object, cutting its values to `Kept` (whole when the type is not known yet).
 struct ChangeSeed(Option<Kept>);
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum ChangeBodyField {
-    Actions,
-    Before,
-    After,
-    AfterUnknown,
-    BeforeSensitive,
-    AfterSensitive,
-    #[serde(other)]
-    Other,
-}
+fields_by_bytes!(ChangeBodyField {
+    Actions = b"actions",
+    Before = b"before",
+    After = b"after",
+    AfterUnknown = b"after_unknown",
+    BeforeSensitive = b"before_sensitive",
+    AfterSensitive = b"after_sensitive",
+});
 
 impl<'de> DeserializeSeed<'de> for ChangeSeed {
     type Value = Change;
@@ -560,18 +637,13 @@ pub(super) struct RawStateInstance {
     pub sensitive_attributes: Vec<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum RawField {
-    Module,
-    Mode,
-    #[serde(rename = "type")]
-    Type,
-    Name,
-    Instances,
-    #[serde(other)]
-    Other,
-}
+fields_by_bytes!(RawField {
+    Module = b"module",
+    Mode = b"mode",
+    Type = b"type",
+    Name = b"name",
+    Instances = b"instances",
+});
 
 impl<'de> Deserialize<'de> for RawStateResource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -628,15 +700,11 @@ impl<'de> Deserialize<'de> for RawStateResource {
 
 struct InstancesSeed(Option<Kept>);
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum InstanceField {
-    IndexKey,
-    Attributes,
-    SensitiveAttributes,
-    #[serde(other)]
-    Other,
-}
+fields_by_bytes!(InstanceField {
+    IndexKey = b"index_key",
+    Attributes = b"attributes",
+    SensitiveAttributes = b"sensitive_attributes",
+});
 
 impl<'de> DeserializeSeed<'de> for InstancesSeed {
     type Value = Vec<RawStateInstance>;

@@ -92,7 +92,7 @@ impl LoadedChange {
     /// `None` for changes of data sources and of deposed objects (the leftover of a
     /// replacement, at the address of the current object: its change is not the resource's).
     fn new(rc: ResourceChange) -> Option<LoadedChange> {
-        if rc.mode != "managed" || rc.deposed.is_some() {
+        if !rc.mode.0 || rc.deposed.is_some() {
             return None;
         }
         let change = rc.change;
@@ -489,7 +489,7 @@ fn read_module<R: Read>(
                 let heads: Vec<ResourceHead> = read_array(s)?.unwrap_or_default();
                 module.managed_addresses = heads
                     .into_iter()
-                    .filter(|h| h.mode == "managed")
+                    .filter(|h| h.mode.0)
                     .map(|h| h.address)
                     .collect();
             }
