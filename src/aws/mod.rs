@@ -165,8 +165,13 @@ impl<'a> Context<'a> {
         }
         let value = from.str(path)?;
         let key = path.rsplit('.').next().unwrap_or(path);
+        // Only a resource holding the value among its strings can have it as `key`: looked up,
+        // then checked (a scan of the type per call was quadratic in a state's resources, where
+        // no configuration gives references). Positions come in plan order, as a scan's would.
         self.index
-            .of_type(resource_type)
+            .holding(resource_type, value)
+            .into_iter()
+            .map(|i| &self.resources[i])
             .find(|r| r.str(key) == Some(value))
     }
 

@@ -402,3 +402,41 @@ fn the_real_pennywise_plan_prices_min_size_instances() {
     assert_component(&r, asg, "Detailed monitoring", "0.30", "4.2");
     assert_eq!(resource_cost(&r, asg), dec("24.356"));
 }
+
+#[test]
+fn a_template_named_by_value_without_a_reference_is_found_by_its_name() {
+    // A group naming a template that already exists has no reference in the configuration:
+    // the template is found by the value of its `name`.
+    let edited = |template_name: &str| {
+        let mut plan: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(repo().join(TEMPLATE)).unwrap()).unwrap();
+        for change in plan["resource_changes"].as_array_mut().unwrap() {
+            if change["address"] == "aws_autoscaling_group.batch" {
+                change["change"]["after"]["launch_template"][0]["name"] = template_name.into();
+            }
+        }
+        let config = &mut plan["configuration"]["root_module"]["resources"];
+        for resource in config.as_array_mut().unwrap() {
+            if let Some(template) = resource["expressions"]["launch_template"].get_mut(0) {
+                for attribute in template.as_object_mut().unwrap().values_mut() {
+                    attribute["references"] = serde_json::json!([]);
+                }
+            }
+        }
+        let path = scratch_dir("template-by-name").join("plan.json");
+        std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+        breakdown_with(path.to_str().unwrap(), None, &[])
+    };
+    let batch = "aws_autoscaling_group.batch";
+    // As with the reference: 2 × 730 h × c5.xlarge spot $0.0748 + 2 × 8 GB × $0.10 = $110.808.
+    assert_eq!(resource_cost(&edited("batch-spot"), batch), dec("110.808"));
+    // A name no template has: the spot template's instance type is not found.
+    let unknown = edited("no-such-template");
+    assert!(
+        component_names(&unknown, batch)
+            .iter()
+            .all(|name| !name.contains("c5.xlarge")),
+        "{:?}",
+        component_names(&unknown, batch)
+    );
+}
