@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
-
 use rust_decimal::Decimal;
 
 use crate::aws::{self, Context, ResourceIndex};

@@ -21,9 +21,9 @@ pub mod vpc;
 pub mod waf;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use foldhash::{HashMap, HashMapExt};
-use std::sync::Mutex;
 
 use crate::model::Resource;
 use crate::usage::UsageValues;

@@ -8,12 +8,12 @@
 //! A query must match exactly one product. None is "unpriced" with the reason; more than one is a
 //! bug in the query (it is reported, never resolved by taking the cheapest).
 
-use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
+use foldhash::{HashMap, HashMapExt};
 use rust_decimal::Decimal;
 
 use super::cache::Cache;

@@ -9,11 +9,11 @@
 //! `sensitive_attributes`) is replaced by `null`.
 
 use std::collections::BTreeMap;
-
-use foldhash::{HashMap, HashMapExt};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -98,7 +98,6 @@ impl LoadedChange {
         let change = rc.change;
         let actions: Vec<&str> = change.actions.iter().map(String::as_str).collect();
         let action = Action::from_terraform(&actions).ok_or_else(|| change.actions.clone());
-
         Some(LoadedChange {
             address: rc.address,
             module_address: rc.module_address.unwrap_or_default(),
