@@ -289,11 +289,13 @@ pub fn report(
 
 /// What pricing made of one resource of a side (the side's resources and these are in the same
 /// order).
+#[derive(Clone)]
 struct Priced {
     outcome: Outcome,
     unpriced: Vec<Unpriced>,
 }
 
+#[derive(Clone)]
 enum Outcome {
     Priced {
         category: Category,
@@ -303,6 +305,16 @@ enum Outcome {
 }
 
 impl Priced {
+    /// The same pricing for `resource`, a resource priced alike: its unpriced lines name it.
+    fn for_resource(&self, resource: &Resource) -> Priced {
+        let mut priced = self.clone();
+        for u in &mut priced.unpriced {
+            u.address = resource.address.clone();
+            u.changed = resource.action.is_change();
+        }
+        priced
+    }
+
     /// The lines, left empty: for the report of the one resource that takes them.
     fn take_components(&mut self) -> Vec<ComponentReport> {
         match &mut self.outcome {
@@ -353,6 +365,11 @@ fn price_side(
 }
 
 /// Prices `resources`, part of the side `side` (which their mappings may read).
+///
+/// A resource whose mapping looked at no other resource was priced from its type, values,
+/// region and unknowns alone (with no usage given for it): another resource with the same
+/// ones (values shared by the loader, so the same pointer) gets the same lines without its
+/// mapping and lookups running again. A module instantiated 850 times is priced once.
 fn price_resources<'i>(
     resources: &[Resource],
     side: &'i [Resource],
@@ -362,129 +379,149 @@ fn price_resources<'i>(
     used: &mut SourcesUsed,
 ) -> Result<Vec<Priced>> {
     let mut out = Vec::with_capacity(resources.len());
+    let mut priced_alike: HashMap<(&str, usize, &str, &[String]), Priced> = HashMap::default();
     for resource in resources {
-        let ctx = Context {
-            resources: side,
-            index,
-            usage: input.usage.for_resource(resource),
-            pricing_date: input.pricing_date,
-        };
-        let mapping = aws::map_resource(resource, &ctx);
-        let type_errors = resource.type_errors.take();
-        if !type_errors.is_empty() {
-            return Err(Error::input(
-                &input.path,
-                format!("{}: {}", resource.address, type_errors.join("; ")),
-            ));
+        let usage = input.usage.for_resource(resource);
+        let alike = usage.is_empty().then_some((
+            resource.resource_type.as_str(),
+            std::sync::Arc::as_ptr(&resource.values) as usize,
+            resource.region.as_str(),
+            resource.unknown.as_slice(),
+        ));
+        if let Some(known) = alike.and_then(|key| priced_alike.get(&key)) {
+            out.push(known.for_resource(resource));
+            continue;
         }
-        let outcome = match mapping {
-            Mapping::Free => {
-                out.push(Priced {
-                    outcome: Outcome::Skipped("free"),
-                    unpriced: Vec::new(),
-                });
-                continue;
-            }
-            Mapping::Unsupported => {
-                out.push(Priced {
-                    outcome: Outcome::Skipped("unsupported"),
-                    unpriced: Vec::new(),
-                });
-                continue;
-            }
-            Mapping::Priced {
-                category,
-                components,
-            } => (category, components),
-        };
-        if resource.region.is_empty() {
-            return Err(Error::input(
-                &input.path,
-                format!(
-                    "cannot tell the region of {}: its provider sets no region; set one in the provider block, or AWS_REGION",
-                    resource.address
-                ),
-            ));
+        let ctx = Context::new(side, index, usage, input.pricing_date);
+        let priced = price_one(resource, &ctx, input, book, used)?;
+        if let Some(key) = alike.filter(|_| !ctx.looked_elsewhere()) {
+            priced_alike.insert(key, priced.clone());
         }
-        let (default_category, mut components) = outcome;
-        // HCL mode prices one instance of a resource whose count or for_each is known only
-        // after apply; say so on every line rather than let the guess pass for a fact.
-        for meta in ["count", "for_each"] {
-            if resource.unknown.iter().any(|u| u == meta) {
-                for c in &mut components {
-                    c.notes
-                        .push(format!("{meta} known only after apply; 1 instance assumed"));
-                }
-            }
-        }
-        let category = input
-            .categories
-            .get(&resource.resource_type)
-            .copied()
-            .unwrap_or(default_category);
-        if let Some(c) = components.iter().find(|c| {
-            c.monthly_quantity
-                .value()
-                .is_some_and(|q| q > crate::model::MAX_QUANTITY)
-        }) {
-            return Err(Error::input(
-                &input.path,
-                format!(
-                    "{}: {} comes out above 10^15 units a month; check the values it is computed from",
-                    resource.address, c.name
-                ),
-            ));
-        }
-        if let Some(c) = components.iter().find(|c| {
-            c.monthly_quantity
-                .value()
-                .is_some_and(|q| q.is_sign_negative() && !q.is_zero())
-        }) {
-            return Err(Error::input(
-                &input.path,
-                format!(
-                    "{}: {} comes out negative; check the values it is computed from",
-                    resource.address, c.name
-                ),
-            ));
-        }
-        let mut reports = Vec::with_capacity(components.len());
-        let mut unpriced = Vec::new();
-        for component in components {
-            let (report, failure) = price_component(component, book, used);
-            if report
-                .monthly_cost
-                .is_some_and(|c| c > crate::model::MAX_QUANTITY)
-            {
-                return Err(Error::input(
-                    &input.path,
-                    format!(
-                        "{}: {} costs more than 10^15 USD a month; check the values it is computed from",
-                        resource.address, report.name
-                    ),
-                ));
-            }
-            if let Some(reason) = failure {
-                unpriced.push(Unpriced {
-                    address: resource.address.clone(),
-                    resource_type: resource.resource_type.clone(),
-                    component: report.name.clone(),
-                    reason,
-                    changed: resource.action.is_change(),
-                    usage_missing: report.usage_based && report.monthly_quantity.is_none(),
-                });
-            }
-            reports.push(report);
-        }
-        out.push(Priced {
-            outcome: Outcome::Priced {
-                category,
-                components: reports,
-            },
-            unpriced,
-        });
+        out.push(priced);
     }
     Ok(out)
+}
+
+/// Prices one resource.
+fn price_one(
+    resource: &Resource,
+    ctx: &Context,
+    input: &ProjectInput,
+    book: &PriceBook,
+    used: &mut SourcesUsed,
+) -> Result<Priced> {
+    let mapping = aws::map_resource(resource, ctx);
+    let type_errors = resource.type_errors.take();
+    if !type_errors.is_empty() {
+        return Err(Error::input(
+            &input.path,
+            format!("{}: {}", resource.address, type_errors.join("; ")),
+        ));
+    }
+    let outcome = match mapping {
+        Mapping::Free => {
+            return Ok(Priced {
+                outcome: Outcome::Skipped("free"),
+                unpriced: Vec::new(),
+            });
+        }
+        Mapping::Unsupported => {
+            return Ok(Priced {
+                outcome: Outcome::Skipped("unsupported"),
+                unpriced: Vec::new(),
+            });
+        }
+        Mapping::Priced {
+            category,
+            components,
+        } => (category, components),
+    };
+    if resource.region.is_empty() {
+        return Err(Error::input(
+            &input.path,
+            format!(
+                "cannot tell the region of {}: its provider sets no region; set one in the provider block, or AWS_REGION",
+                resource.address
+            ),
+        ));
+    }
+    let (default_category, mut components) = outcome;
+    // HCL mode prices one instance of a resource whose count or for_each is known only
+    // after apply; say so on every line rather than let the guess pass for a fact.
+    for meta in ["count", "for_each"] {
+        if resource.unknown.iter().any(|u| u == meta) {
+            for c in &mut components {
+                c.notes
+                    .push(format!("{meta} known only after apply; 1 instance assumed"));
+            }
+        }
+    }
+    let category = input
+        .categories
+        .get(&resource.resource_type)
+        .copied()
+        .unwrap_or(default_category);
+    if let Some(c) = components.iter().find(|c| {
+        c.monthly_quantity
+            .value()
+            .is_some_and(|q| q > crate::model::MAX_QUANTITY)
+    }) {
+        return Err(Error::input(
+            &input.path,
+            format!(
+                "{}: {} comes out above 10^15 units a month; check the values it is computed from",
+                resource.address, c.name
+            ),
+        ));
+    }
+    if let Some(c) = components.iter().find(|c| {
+        c.monthly_quantity
+            .value()
+            .is_some_and(|q| q.is_sign_negative() && !q.is_zero())
+    }) {
+        return Err(Error::input(
+            &input.path,
+            format!(
+                "{}: {} comes out negative; check the values it is computed from",
+                resource.address, c.name
+            ),
+        ));
+    }
+    let mut reports = Vec::with_capacity(components.len());
+    let mut unpriced = Vec::new();
+    for component in components {
+        let (report, failure) = price_component(component, book, used);
+        if report
+            .monthly_cost
+            .is_some_and(|c| c > crate::model::MAX_QUANTITY)
+        {
+            return Err(Error::input(
+                &input.path,
+                format!(
+                    "{}: {} costs more than 10^15 USD a month; check the values it is computed from",
+                    resource.address, report.name
+                ),
+            ));
+        }
+        if let Some(reason) = failure {
+            unpriced.push(Unpriced {
+                address: resource.address.clone(),
+                resource_type: resource.resource_type.clone(),
+                component: report.name.clone(),
+                reason,
+                changed: resource.action.is_change(),
+                usage_missing: report.usage_based && report.monthly_quantity.is_none(),
+            });
+        }
+        reports.push(report);
+    }
+    Ok(Priced {
+        outcome: Outcome::Priced {
+            category,
+            components: reports,
+        },
+        unpriced,
+    })
 }
 
 /// Prices one component; the second value is why it could not be priced, if it could not.

@@ -30,18 +30,22 @@ use crate::usage::UsageValues;
 
 pub use registry::{map_resource, usage_keys, wanted};
 
-/// What a mapping may look at besides the resource itself.
+/// What a mapping may look at besides the resource itself. Other resources are reached only
+/// through its methods, which note that they were: a mapping that looked at none priced its
+/// resource from the resource, the usage and the date alone (see `estimate`).
 pub struct Context<'a> {
     /// Every resource on the same side of the plan, for references (a node group's launch
     /// template, a cluster's replication group).
-    pub resources: &'a [Resource],
+    resources: &'a [Resource],
     pub usage: UsageValues,
     /// The day being priced (`YYYY-MM-DD`): the report's date unless the caller chose another.
     /// What AWS bills depends on it for dated offers such as EKS extended support.
     pub pricing_date: &'a str,
     /// `resources` by address, type and reference, built once per side: with a hundred thousand
     /// resources, a scan of all of them per lookup is what a run would spend its time on.
-    pub index: &'a ResourceIndex<'a>,
+    index: &'a ResourceIndex<'a>,
+    /// Set when a method looked at other resources.
+    looked_elsewhere: std::cell::Cell<bool>,
 }
 
 type StringsByType<'a> = HashMap<&'a str, HashMap<&'a str, Vec<usize>>>;
@@ -147,6 +151,26 @@ fn collect_strings<'v>(value: &'v serde_json::Value, f: &mut impl FnMut(&'v str)
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        resources: &'a [Resource],
+        index: &'a ResourceIndex<'a>,
+        usage: UsageValues,
+        pricing_date: &'a str,
+    ) -> Self {
+        Context {
+            resources,
+            usage,
+            pricing_date,
+            index,
+            looked_elsewhere: std::cell::Cell::new(false),
+        }
+    }
+
+    /// True when the mapping looked at resources other than its own.
+    pub fn looked_elsewhere(&self) -> bool {
+        self.looked_elsewhere.get()
+    }
+
     /// The resource of `resource_type` that the configuration attribute `path` of `from` refers
     /// to, or whose `id`/`name` equals that attribute's value (resources that already exist).
     pub fn referenced(
@@ -155,6 +179,7 @@ impl<'a> Context<'a> {
         path: &str,
         resource_type: &str,
     ) -> Option<&'a Resource> {
+        self.looked_elsewhere.set(true);
         for target in from.references(path) {
             if let Some(&i) = self.index.by_address.get(target.as_str()) {
                 let r = &self.resources[i];
@@ -177,6 +202,7 @@ impl<'a> Context<'a> {
 
     /// Resources of `resource_type`, in plan order.
     pub fn of_type(&self, resource_type: &str) -> impl Iterator<Item = &'a Resource> + use<'a, '_> {
+        self.looked_elsewhere.set(true);
         self.index.of_type(resource_type)
     }
 }
@@ -196,6 +222,7 @@ impl<'a> Context<'a> {
         resource_type: &str,
         value: Option<&str>,
     ) -> Vec<&'a Resource> {
+        self.looked_elsewhere.set(true);
         let mut positions: Vec<usize> = self
             .index
             .referrers

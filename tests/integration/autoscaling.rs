@@ -440,3 +440,53 @@ fn a_template_named_by_value_without_a_reference_is_found_by_its_name() {
         component_names(&unknown, batch)
     );
 }
+
+#[test]
+fn groups_with_equal_values_are_priced_from_their_own_templates() {
+    // A copy of the web group, its values identical (the loader then shares them), whose
+    // configuration refers to the spot template instead: resources alike are priced once only
+    // when their mapping looked at no other resource, and a group looks at its template.
+    let mut plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join(TEMPLATE)).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let mut copy = changes
+        .iter()
+        .find(|c| c["address"] == "aws_autoscaling_group.web")
+        .unwrap()
+        .clone();
+    copy["address"] = "aws_autoscaling_group.web2".into();
+    copy["name"] = "web2".into();
+    changes.push(copy);
+    let config = plan["configuration"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let mut copy = config
+        .iter()
+        .find(|r| r["address"] == "aws_autoscaling_group.web")
+        .unwrap()
+        .clone();
+    copy["address"] = "aws_autoscaling_group.web2".into();
+    copy["name"] = "web2".into();
+    copy["expressions"]["launch_template"][0]["id"]["references"] =
+        serde_json::json!(["aws_launch_template.spot.id", "aws_launch_template.spot"]);
+    config.push(copy);
+    let path = scratch_dir("groups-alike").join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    let r = breakdown_with(path.to_str().unwrap(), None, &[]);
+    // web as before: 3 × 730 h × m5.large $0.096 = $210.24.
+    assert_component(
+        &r,
+        "aws_autoscaling_group.web",
+        "Instance usage (Linux/UNIX, on-demand, m5.large)",
+        "0.096",
+        "210.24",
+    );
+    // web2 from the spot template: 3 × 730 h × c5.xlarge $0.17 × (1 − 0.56) = $163.812.
+    assert_component(
+        &r,
+        "aws_autoscaling_group.web2",
+        "Instance usage (Linux/UNIX, spot, c5.xlarge)",
+        "0.0748",
+        "163.812",
+    );
+}

@@ -248,6 +248,36 @@ fn an_instance_type_that_does_not_exist_is_unpriced_not_zero() {
 }
 
 #[test]
+fn a_copy_of_an_unpriced_resource_is_unpriced_under_its_own_address() {
+    // Equal values are priced once; what could not be priced is still listed per resource.
+    let mut plan: Value = serde_json::from_slice(
+        &std::fs::read(fixture("tf/unknown-instance-type/plan.json")).unwrap(),
+    )
+    .unwrap();
+    for list in ["/resource_changes", "/configuration/root_module/resources"] {
+        let list = plan.pointer_mut(list).unwrap().as_array_mut().unwrap();
+        let mut copy = list
+            .iter()
+            .find(|c| c["address"] == "aws_instance.bad")
+            .unwrap()
+            .clone();
+        copy["address"] = "aws_instance.bad2".into();
+        copy["name"] = "bad2".into();
+        list.push(copy);
+    }
+    let path = scratch_dir("unpriced-copy").join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    let r = breakdown_json(&path);
+    let addresses: Vec<&str> = project(&r)["unpriced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, ["aws_instance.bad", "aws_instance.bad2"]);
+}
+
+#[test]
 fn a_resource_without_a_region_is_an_error_naming_it() {
     let plan = fixture("realplans/06-checkov-eks_node_group_remote_access.json");
     let out = run(&["breakdown", plan.to_str().unwrap()]);
