@@ -448,28 +448,15 @@ fn groups_with_equal_values_are_priced_from_their_own_templates() {
     // when their mapping looked at no other resource, and a group looks at its template.
     let mut plan: serde_json::Value =
         serde_json::from_slice(&std::fs::read(repo().join(TEMPLATE)).unwrap()).unwrap();
-    let changes = plan["resource_changes"].as_array_mut().unwrap();
-    let mut copy = changes
-        .iter()
-        .find(|c| c["address"] == "aws_autoscaling_group.web")
-        .unwrap()
-        .clone();
-    copy["address"] = "aws_autoscaling_group.web2".into();
-    copy["name"] = "web2".into();
-    changes.push(copy);
-    let config = plan["configuration"]["root_module"]["resources"]
-        .as_array_mut()
-        .unwrap();
-    let mut copy = config
-        .iter()
-        .find(|r| r["address"] == "aws_autoscaling_group.web")
-        .unwrap()
-        .clone();
-    copy["address"] = "aws_autoscaling_group.web2".into();
-    copy["name"] = "web2".into();
-    copy["expressions"]["launch_template"][0]["id"]["references"] =
+    let (web, web2) = ("aws_autoscaling_group.web", "aws_autoscaling_group.web2");
+    push_copy(&mut plan["resource_changes"], web, web2);
+    let config = push_copy(
+        &mut plan["configuration"]["root_module"]["resources"],
+        web,
+        web2,
+    );
+    config["expressions"]["launch_template"][0]["id"]["references"] =
         serde_json::json!(["aws_launch_template.spot.id", "aws_launch_template.spot"]);
-    config.push(copy);
     let path = scratch_dir("groups-alike").join("plan.json");
     std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
     let r = breakdown_with(path.to_str().unwrap(), None, &[]);

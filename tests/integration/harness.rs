@@ -157,3 +157,18 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create a scratch directory");
     dir
 }
+
+/// Appends to `list` (a plan's `resource_changes` or a module's configuration `resources`) a
+/// copy of the entry at `address`, at the address `type.name` of `copy`; returns the copy.
+pub fn push_copy<'a>(list: &'a mut Value, address: &str, copy: &str) -> &'a mut Value {
+    let list = list.as_array_mut().expect("a list of resources");
+    let mut entry = list
+        .iter()
+        .find(|c| c["address"] == address)
+        .unwrap_or_else(|| panic!("no {address} in the list"))
+        .clone();
+    entry["address"] = copy.into();
+    entry["name"] = copy.rsplit('.').next().unwrap().into();
+    list.push(entry);
+    list.last_mut().unwrap()
+}

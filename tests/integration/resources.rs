@@ -255,15 +255,8 @@ fn a_copy_of_an_unpriced_resource_is_unpriced_under_its_own_address() {
     )
     .unwrap();
     for list in ["/resource_changes", "/configuration/root_module/resources"] {
-        let list = plan.pointer_mut(list).unwrap().as_array_mut().unwrap();
-        let mut copy = list
-            .iter()
-            .find(|c| c["address"] == "aws_instance.bad")
-            .unwrap()
-            .clone();
-        copy["address"] = "aws_instance.bad2".into();
-        copy["name"] = "bad2".into();
-        list.push(copy);
+        let list = plan.pointer_mut(list).unwrap();
+        push_copy(list, "aws_instance.bad", "aws_instance.bad2");
     }
     let path = scratch_dir("unpriced-copy").join("plan.json");
     std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
