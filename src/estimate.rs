@@ -367,9 +367,10 @@ fn price_side(
 /// Prices `resources`, part of the side `side` (which their mappings may read).
 ///
 /// A resource whose mapping looked at no other resource was priced from its type, values,
-/// region and unknowns alone (with no usage given for it): another resource with the same
-/// ones (values shared by the loader, so the same pointer) gets the same lines without its
-/// mapping and lookups running again. A module instantiated 850 times is priced once.
+/// region and unknowns alone (with no usage given for it and no references in its
+/// configuration): another resource with the same ones (values shared by the loader, so the
+/// same pointer) gets the same lines without its mapping and lookups running again. A module
+/// instantiated 850 times is priced once.
 fn price_resources<'i>(
     resources: &[Resource],
     side: &'i [Resource],
@@ -382,7 +383,9 @@ fn price_resources<'i>(
     let mut priced_alike: HashMap<(&str, usize, &str, &[String]), Priced> = HashMap::default();
     for resource in resources {
         let usage = input.usage.for_resource(resource);
-        let alike = usage.is_empty().then_some((
+        // A mapping may read whether its own configuration refers to something (an ElastiCache
+        // cluster in a replication group): resources with references are priced each.
+        let alike = (usage.is_empty() && resource.references.is_empty()).then_some((
             resource.resource_type.as_str(),
             std::sync::Arc::as_ptr(&resource.values) as usize,
             resource.region.as_str(),

@@ -120,3 +120,41 @@ fn eu_west_1_memcached_and_sharded_redis_avoid_outposts_rows() {
         "CDHKGB6GATTYU7M5"
     );
 }
+
+#[test]
+fn a_cluster_alike_a_member_but_in_no_group_is_priced() {
+    // A copy of the member cluster, equal values, whose configuration names no replication
+    // group: a member is free because of its reference, so resources with references are not
+    // priced alike with others.
+    let mut plan: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("fixtures/tf/elasticache-variants/plan.json")).unwrap(),
+    )
+    .unwrap();
+    let (member, alone) = (
+        "aws_elasticache_cluster.member",
+        "aws_elasticache_cluster.alone",
+    );
+    push_copy(&mut plan["resource_changes"], member, alone);
+    let config = push_copy(
+        &mut plan["configuration"]["root_module"]["resources"],
+        member,
+        alone,
+    );
+    config["expressions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("replication_group_id");
+    let path = scratch_dir("cluster-alone").join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
+    let r = crate::mapping_harness::breakdown_with(path.to_str().unwrap(), None, &[]);
+    let skipped: Vec<&str> = project(&r)["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"] == "free")
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    assert!(skipped.contains(&member), "{skipped:?}");
+    assert!(!skipped.contains(&alone), "{skipped:?}");
+    assert!(!crate::mapping_harness::component_names(&r, alone).is_empty());
+}
