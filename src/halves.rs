@@ -16,14 +16,8 @@ pub fn in_halves<'a, T: Sync, R: Send>(
         return vec![work(items)];
     }
     let (first, second) = items.split_at(items.len() / 2);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| work(second));
-        let first = work(first);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        vec![first, second]
-    })
+    let (first, second) = both(true, || work(first), || work(second));
+    vec![first, second]
 }
 
 /// `first` and `second` at once, `second` on another thread, when `large`; else one after the

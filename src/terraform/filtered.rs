@@ -148,10 +148,10 @@ impl<'de> Visitor<'de> for FilteredVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key_seed(KeptKey(self.0))? {
-            match key {
-                Some(key) => {
-                    out.insert(key, map.next_value::<Value>()?);
+        while let Some(name) = map.next_key_seed(KeyBytes)? {
+            match kept_name(self.0, &name)? {
+                Some(name) => {
+                    out.insert(name.to_string(), map.next_value::<Value>()?);
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -162,38 +162,16 @@ impl<'de> Visitor<'de> for FilteredVisitor {
     }
 }
 
-/// A key of a values object: `Some` (allocated) when kept, `None` (never copied) when not; most
-/// keys of a plan are not kept.
-struct KeptKey(Kept);
-
-impl<'de> DeserializeSeed<'de> for KeptKey {
-    type Value = Option<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        // As bytes: serde_json then skips checking each name is UTF-8, which the plan reader
-        // has checked of every byte already (and checks again of the few names kept).
-        d.deserialize_bytes(self)
+/// `name` as text when `kept` keeps it, else `None`. Names are read as bytes ([`KeyBytes`]):
+/// serde_json then skips checking each is UTF-8, which the plan reader has checked of every
+/// byte already; the few kept are checked again here.
+fn kept_name<E: de::Error>(kept: Kept, name: &[u8]) -> Result<Option<&str>, E> {
+    if !kept.keeps_bytes(name) {
+        return Ok(None);
     }
-}
-
-impl<'de> Visitor<'de> for KeptKey {
-    type Value = Option<String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an attribute name")
-    }
-    fn visit_str<E>(self, key: &str) -> Result<Option<String>, E> {
-        Ok(self.0.keeps(key).then(|| key.to_string()))
-    }
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<String>, E> {
-        if !self.0.keeps_bytes(key) {
-            return Ok(None);
-        }
-        match std::str::from_utf8(key) {
-            Ok(key) => Ok(Some(key.to_string())),
-            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(key), &self)),
-        }
-    }
+    std::str::from_utf8(name)
+        .map(Some)
+        .map_err(|_| E::custom("an attribute name is not UTF-8"))
 }
 
 /// A change's `before` or `after` cut to the attributes `Kept` keeps, recognised by their text
@@ -252,14 +230,12 @@ impl<'de> Visitor<'de> for KeptObject {
         interner::with_current(|interner: &mut Interner| {
             interner.start_text();
             while let Some(name) = map.next_key_seed(KeyBytes)? {
-                if !self.0.keeps_bytes(&name) {
+                let Some(name) = kept_name(self.0, &name)? else {
                     map.next_value::<IgnoredAny>()?;
                     continue;
-                }
+                };
                 // Borrowed from the parser's buffer (plans are parsed from memory).
                 let raw: &'de serde_json::value::RawValue = map.next_value()?;
-                let name = std::str::from_utf8(&name)
-                    .map_err(|_| de::Error::custom("an attribute name is not UTF-8"))?;
                 interner.push_attribute(name, raw.get());
             }
             interner
