@@ -342,6 +342,18 @@ mod tests {
         assert_eq!(scrub(&long), long);
     }
 
+    /// `text` through the scrubbing writer, written 7 bytes at a time.
+    fn written_in_pieces(r: &Redactor, text: &str) -> String {
+        let mut out = Vec::new();
+        write_scrubbed(r, &mut out, |w| {
+            text.as_bytes()
+                .chunks(7)
+                .try_for_each(|piece| w.write_all(piece))
+        })
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn the_writer_scrubs_secrets_wherever_its_writes_and_chunks_cut_them() {
         let env = |name: &str| (name == "GITHUB_TOKEN").then(|| "s3cr3t-value-xyz".to_string());
@@ -353,14 +365,7 @@ mod tests {
             let text: String = (0..20_000)
                 .map(|_| format!("{record}{separator}"))
                 .collect();
-            let mut out = Vec::new();
-            write_scrubbed(&r, &mut out, |w| {
-                text.as_bytes()
-                    .chunks(7)
-                    .try_for_each(|piece| w.write_all(piece))
-            })
-            .unwrap();
-            let out = String::from_utf8(out).unwrap();
+            let out = written_in_pieces(&r, &text);
             assert_eq!(out, r.scrub(&text), "separator {separator:?}");
             assert_eq!(out.matches(REDACTED).count(), 60_000);
         }
@@ -368,14 +373,7 @@ mod tests {
         // wait for an end: cut at spaces.
         let cell = "<td>AKIAIOSFODNN7EXAMPLE</td><td>s3cr3t-value-xyz</td> ";
         let text = cell.repeat(100_000);
-        let mut out = Vec::new();
-        write_scrubbed(&r, &mut out, |w| {
-            text.as_bytes()
-                .chunks(7)
-                .try_for_each(|piece| w.write_all(piece))
-        })
-        .unwrap();
-        let out = String::from_utf8(out).unwrap();
+        let out = written_in_pieces(&r, &text);
         assert_eq!(out.matches(REDACTED).count(), 200_000);
         assert_eq!(out, r.scrub(&text));
     }

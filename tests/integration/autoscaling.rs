@@ -408,8 +408,7 @@ fn a_template_named_by_value_without_a_reference_is_found_by_its_name() {
     // A group naming a template that already exists has no reference in the configuration:
     // the template is found by the value of its `name`.
     let edited = |template_name: &str| {
-        let mut plan: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(repo().join(TEMPLATE)).unwrap()).unwrap();
+        let mut plan = plan_json(TEMPLATE);
         for change in plan["resource_changes"].as_array_mut().unwrap() {
             if change["address"] == "aws_autoscaling_group.batch" {
                 change["change"]["after"]["launch_template"][0]["name"] = template_name.into();
@@ -423,9 +422,7 @@ fn a_template_named_by_value_without_a_reference_is_found_by_its_name() {
                 }
             }
         }
-        let path = scratch_dir("template-by-name").join("plan.json");
-        std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
-        breakdown_with(path.to_str().unwrap(), None, &[])
+        breakdown_of("template-by-name", &plan)
     };
     let batch = "aws_autoscaling_group.batch";
     // As with the reference: 2 × 730 h × c5.xlarge spot $0.0748 + 2 × 8 GB × $0.10 = $110.808.
@@ -446,8 +443,7 @@ fn groups_with_equal_values_are_priced_from_their_own_templates() {
     // A copy of the web group, its values identical (the loader then shares them), whose
     // configuration refers to the spot template instead: resources alike are priced once only
     // when their mapping looked at no other resource, and a group looks at its template.
-    let mut plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(repo().join(TEMPLATE)).unwrap()).unwrap();
+    let mut plan = plan_json(TEMPLATE);
     let (web, web2) = ("aws_autoscaling_group.web", "aws_autoscaling_group.web2");
     push_copy(&mut plan["resource_changes"], web, web2);
     let config = push_copy(
@@ -457,9 +453,7 @@ fn groups_with_equal_values_are_priced_from_their_own_templates() {
     );
     config["expressions"]["launch_template"][0]["id"]["references"] =
         serde_json::json!(["aws_launch_template.spot.id", "aws_launch_template.spot"]);
-    let path = scratch_dir("groups-alike").join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
-    let r = breakdown_with(path.to_str().unwrap(), None, &[]);
+    let r = breakdown_of("groups-alike", &plan);
     // web as before: 3 × 730 h × m5.large $0.096 = $210.24.
     assert_component(
         &r,

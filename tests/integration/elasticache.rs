@@ -126,10 +126,7 @@ fn a_cluster_alike_a_member_but_in_no_group_is_priced() {
     // A copy of the member cluster, equal values, whose configuration names no replication
     // group: a member is free because of its reference, so resources with references are not
     // priced alike with others.
-    let mut plan: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("fixtures/tf/elasticache-variants/plan.json")).unwrap(),
-    )
-    .unwrap();
+    let mut plan = plan_json("fixtures/tf/elasticache-variants/plan.json");
     let (member, alone) = (
         "aws_elasticache_cluster.member",
         "aws_elasticache_cluster.alone",
@@ -144,9 +141,7 @@ fn a_cluster_alike_a_member_but_in_no_group_is_priced() {
         .as_object_mut()
         .unwrap()
         .remove("replication_group_id");
-    let path = scratch_dir("cluster-alone").join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
-    let r = crate::mapping_harness::breakdown_with(path.to_str().unwrap(), None, &[]);
+    let r = breakdown_of("cluster-alone", &plan);
     let skipped: Vec<&str> = project(&r)["skipped"]
         .as_array()
         .unwrap()

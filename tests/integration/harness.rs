@@ -172,3 +172,15 @@ pub fn push_copy<'a>(list: &'a mut Value, address: &str, copy: &str) -> &'a mut 
     list.push(entry);
     list.last_mut().unwrap()
 }
+
+/// A plan file of the repository (`fixtures/...`, `infra/...`) as JSON, to edit.
+pub fn plan_json(rel: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(repo().join(rel)).unwrap()).unwrap()
+}
+
+/// The JSON breakdown of an edited plan, written to a scratch file named after `name` first.
+pub fn breakdown_of(name: &str, plan: &Value) -> Value {
+    let path = scratch_dir(name).join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(plan).unwrap()).unwrap();
+    breakdown_json(&path)
+}

@@ -250,17 +250,12 @@ fn an_instance_type_that_does_not_exist_is_unpriced_not_zero() {
 #[test]
 fn a_copy_of_an_unpriced_resource_is_unpriced_under_its_own_address() {
     // Equal values are priced once; what could not be priced is still listed per resource.
-    let mut plan: Value = serde_json::from_slice(
-        &std::fs::read(fixture("tf/unknown-instance-type/plan.json")).unwrap(),
-    )
-    .unwrap();
+    let mut plan = plan_json("fixtures/tf/unknown-instance-type/plan.json");
     for list in ["/resource_changes", "/configuration/root_module/resources"] {
         let list = plan.pointer_mut(list).unwrap();
         push_copy(list, "aws_instance.bad", "aws_instance.bad2");
     }
-    let path = scratch_dir("unpriced-copy").join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
-    let r = breakdown_json(&path);
+    let r = breakdown_of("unpriced-copy", &plan);
     let addresses: Vec<&str> = project(&r)["unpriced"]
         .as_array()
         .unwrap()
@@ -321,12 +316,9 @@ fn breakdown_of_edited_plan(
     name: &str,
     edit: impl FnOnce(&mut Vec<serde_json::Value>),
 ) -> Value {
-    let mut plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture(plan)).unwrap()).unwrap();
+    let mut plan = plan_json(&format!("fixtures/{plan}"));
     edit(plan["resource_changes"].as_array_mut().unwrap());
-    let path = scratch_dir(name).join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
-    breakdown_json(&path)
+    breakdown_of(name, &plan)
 }
 
 #[test]

@@ -74,9 +74,7 @@ fn reference_phase2_lifecycle_configuration_adds_glacier() {
 /// The phase 2 plan with its lifecycle configuration naming a bucket by the string `bucket`
 /// instead of referring to it in the configuration (a bucket that already exists).
 fn lifecycle_naming_bucket(bucket: &str) -> Value {
-    let mut plan: Value =
-        serde_json::from_slice(&std::fs::read(repo().join("infra/phase2/plan.json")).unwrap())
-            .unwrap();
+    let mut plan = plan_json("infra/phase2/plan.json");
     for change in plan["resource_changes"].as_array_mut().unwrap() {
         if change["type"] == "aws_s3_bucket_lifecycle_configuration" {
             change["change"]["after"]["bucket"] = bucket.into();
@@ -97,10 +95,8 @@ fn lifecycle_naming_bucket(bucket: &str) -> Value {
         }
     }
     drop_bucket_references(&mut plan["configuration"]);
-    let path = scratch_dir("lifecycle-by-name").join("plan.json");
-    std::fs::write(&path, serde_json::to_vec(&plan).unwrap()).unwrap();
     // No usage file: a storage class is listed only because a lifecycle rule moves objects to it.
-    crate::mapping_harness::breakdown_with(path.to_str().unwrap(), None, &[])
+    breakdown_of("lifecycle-by-name", &plan)
 }
 
 #[test]
